@@ -1,0 +1,466 @@
+/**
+ * Runs one incarnation of an actor: validates and handles its messages one at a time, keeps its timers,
+ * asks and breakers, and reports to the host over a CellLink. The same cell runs inside a Worker
+ * (worker_entry.ts) or in-process (inline_instance.ts), so actor logic is tested the same way in both.
+ */
+import { getLogger, type Logger } from "@logtape/logtape";
+import type { ActorContext, ActorMetrics, AnyActorDefinition } from "./actor.ts";
+import { CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
+import { Deque } from "./deque.ts";
+import { PendingAsks } from "./asks.ts";
+import { type Envelope, envelope, idGenerator, laneOf, REPLY_KIND } from "./envelope.ts";
+import { describeError, summariseIssues } from "./errors.ts";
+import type { ActorRef, AskOptions, KindSpec, Message, Protocol, SendOptions } from "./protocol.ts";
+import { type CellToHost, type HostToCell, type MetricDelta, transfersOf } from "./wire.ts";
+
+/** How the cell reaches its host. */
+export interface CellLink {
+  post(message: CellToHost, transfer: ArrayBuffer[]): void;
+  /** Ends the thread the cell runs on without a word (used by the `exit` fault). */
+  exit(): void;
+}
+
+export interface CellInit {
+  name: string;
+  incarnation: number;
+  config: unknown;
+  /** Whether `$fault` messages are obeyed (FAULT_INJECTION); refused otherwise. */
+  faults: boolean;
+}
+
+/** A handler running longer than this lets the event loop answer pings before the next message. */
+const SLICE_MS = 10;
+/** While messages are queued, output and acks go to the host every this many messages or milliseconds. */
+const FLUSH_EVERY = 16;
+const FLUSH_AFTER_MS = 5;
+
+type DeadReason = "unknown_kind" | "invalid_body" | "deadline_exceeded" | "no_pending_ask";
+
+export class ActorCell {
+  readonly #def: AnyActorDefinition;
+  readonly #init: CellInit;
+  readonly #link: CellLink;
+  readonly #log: Logger;
+  readonly #nextId: () => string;
+  readonly #abort = new AbortController();
+  #ctx: ActorContext<Protocol, unknown> | undefined;
+  #state: unknown;
+
+  #system = new Deque<Envelope>();
+  #user = new Deque<Envelope>();
+  #wake: (() => void) | undefined;
+  #holds = new Set<string>();
+  #phase: "new" | "starting" | "running" | "stopping" | "done" = "new";
+  #stopRequested = false;
+  #busy: { kind: string; since: number; id: string } | null = null;
+
+  #asks = new PendingAsks();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #breakers = new Map<string, CircuitBreaker>();
+
+  #out: Envelope[] = [];
+  #ackedSystem = 0;
+  #ackedUser = 0;
+  #dead: Extract<CellToHost, { t: "batch" }>["dead"] = [];
+  #metrics = new Map<string, MetricDelta>();
+  #flushQueued = false;
+  /** True while the run loop handles a message: it flushes by itself then, in bigger batches. */
+  #inLoop = false;
+  #lastFlushAt = 0;
+
+  constructor(definition: AnyActorDefinition, init: CellInit, link: CellLink) {
+    this.#def = definition;
+    this.#init = init;
+    this.#link = link;
+    this.#log = getLogger(["runtime", init.name]);
+    this.#nextId = idGenerator(`${init.name}#${init.incarnation}`);
+  }
+
+  /** Validates the config and runs the actor's start; then handles messages until stopped or failed. */
+  async start(): Promise<void> {
+    this.#phase = "starting";
+    const config = this.#def.config.safeParse(this.#init.config);
+    if (!config.success) {
+      this.#fail(
+        "start",
+        new Error(`invalid config for ${this.#init.name}: ${summariseIssues(config.error)}`),
+      );
+      return;
+    }
+    this.#ctx = this.#context(config.data);
+    try {
+      this.#state = await this.#def.start(this.#ctx);
+    } catch (error) {
+      this.#fail("start", error);
+      return;
+    }
+    if (this.#phase !== "starting") return; // failed from outside while starting
+    this.#phase = "running";
+    this.#link.post({ t: "started" }, []);
+    await this.#run();
+  }
+
+  /** Entry point for everything the host sends. Pings and replies are answered at once, never queued. */
+  receive(message: HostToCell): void {
+    switch (message.t) {
+      case "deliver":
+        for (const env of message.envelopes) {
+          (laneOf(env.kind) === "system" ? this.#system : this.#user).push(env);
+        }
+        break;
+      case "reply":
+        this.#settleAsk(message.envelope);
+        return;
+      case "ping":
+        this.#link.post({
+          t: "pong",
+          seq: message.seq,
+          breakers: [...this.#breakers.values()].map((b) => b.snapshot()),
+          busy: this.#busy
+            ? { kind: this.#busy.kind, id: this.#busy.id, forMs: performance.now() - this.#busy.since }
+            : null,
+        }, []);
+        return;
+      case "stop":
+        this.#stopRequested = true;
+        break;
+      case "flow":
+        if (message.hold) this.#holds.add(message.target);
+        else this.#holds.delete(message.target);
+        break;
+      case "init":
+        return; // handled by whoever created the cell
+    }
+    this.#wake?.();
+  }
+
+  /** Ends this incarnation without a word to the host: the host has given up on it (inline `terminate`). */
+  abandon(): void {
+    if (this.#phase === "done") return;
+    this.#out = [];
+    this.#dead = [];
+    this.#metrics.clear();
+    this.#ackedSystem = this.#ackedUser = 0;
+    this.#phase = "done";
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#asks.cancelAll("asker_stopped", `${this.#init.name} was abandoned`);
+    this.#abort.abort(new Error(`${this.#init.name} abandoned`));
+    this.#wake?.();
+  }
+
+  /** Reports an error that escaped the actor's handlers (a timer callback, a floating promise). */
+  failFromOutside(phase: "uncaught" | "rejection", error: unknown): void {
+    if (this.#phase === "done") return;
+    this.#fail(phase, error, this.#busy?.id);
+  }
+
+  async #run(): Promise<void> {
+    let sliceStart = performance.now();
+    let sinceFlush = 0;
+    while (this.#phase === "running") {
+      if (this.#stopRequested) {
+        await this.#stop();
+        return;
+      }
+      const env = this.#system.shift() ?? (this.#holds.size === 0 ? this.#user.shift() : undefined);
+      if (!env) {
+        this.#flush();
+        sinceFlush = 0;
+        await new Promise<void>((resolve) => this.#wake = resolve);
+        this.#wake = undefined;
+        sliceStart = performance.now();
+        continue;
+      }
+      this.#inLoop = true;
+      await this.#process(env);
+      this.#inLoop = false;
+      const now = performance.now();
+      if (++sinceFlush >= FLUSH_EVERY || now - this.#lastFlushAt > FLUSH_AFTER_MS) {
+        this.#flush();
+        sinceFlush = 0;
+      }
+      if (now - sliceStart > SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  async #process(env: Envelope): Promise<void> {
+    if (env.deadline !== undefined && Date.now() > env.deadline) {
+      return this.#consume(env, "deadline_exceeded", `deadline passed ${Date.now() - env.deadline} ms ago`);
+    }
+    const spec: KindSpec | undefined = env.kind.startsWith("$") ? undefined : this.#def.protocol[env.kind];
+    if (!spec && env.kind !== "$fault") {
+      return this.#consume(env, "unknown_kind", `${this.#init.name} has no message kind ${env.kind}`);
+    }
+    let body: unknown = env.body;
+    if (spec) {
+      const parsed = spec.body.safeParse(env.body);
+      if (!parsed.success) return this.#consume(env, "invalid_body", summariseIssues(parsed.error));
+      body = parsed.data;
+    }
+    const message = this.#message(env, body, spec);
+    this.#busy = { kind: env.kind, since: performance.now(), id: env.id };
+    try {
+      if (spec) {
+        this.#state = await this.#def.handle(this.#state, message, this.#ctxOrThrow());
+      } else {
+        this.#fault(env.body);
+      }
+    } catch (error) {
+      if (!(error instanceof CircuitOpenError)) return this.#fail("handle", error, env.id);
+      // An open breaker is the breaker doing its job, not a crash: the message is handled as failed.
+      this.#log.warn("{kind} not handled: {error}", { kind: env.kind, error: error.message });
+      this.#count("messages_failed_total", { kind: env.kind, reason: "circuit_open" });
+      if (env.ask && !message.replied) this.#replyError(env, "circuit_open", error.message);
+    } finally {
+      this.#busy = null;
+    }
+    if (this.#phase === "done") return;
+    if (env.ask && !message.replied) this.#replyError(env, "no_reply", `${this.#init.name} did not answer`);
+    this.#ack(env);
+    this.#count("messages_handled_total", { kind: env.kind });
+  }
+
+  /** A message that is consumed without reaching the handler becomes a dead letter; an asker is told. */
+  #consume(env: Envelope, reason: DeadReason, detail: string): void {
+    this.#dead.push({ id: env.id, kind: env.kind, from: env.from, reason, detail });
+    if (env.ask) this.#replyError(env, reason, detail);
+    this.#ack(env);
+  }
+
+  #ack(env: Envelope): void {
+    if (laneOf(env.kind) === "system") this.#ackedSystem++;
+    else this.#ackedUser++;
+    this.#scheduleFlush();
+  }
+
+  #fault(body: unknown): void {
+    if (!this.#init.faults) throw new Error("fault injection is disabled");
+    const kind = (body as { kind?: unknown } | null)?.kind;
+    if (kind === "throw") throw new Error("fault injection: throw");
+    if (kind === "hang") { for (;;) { /* a CPU loop: only heartbeats can catch this */ } }
+    if (kind === "exit") return this.#link.exit();
+    throw new Error(`unknown fault ${String(kind)}`);
+  }
+
+  #message(env: Envelope, body: unknown, spec: KindSpec | undefined): Message<string, unknown, unknown> & {
+    readonly replied: boolean;
+  } {
+    let replied = false;
+    return {
+      kind: env.kind,
+      body,
+      id: env.id,
+      from: env.from,
+      sentAt: env.sentAt,
+      isAsk: env.ask === true,
+      get replied() {
+        return replied;
+      },
+      reply: (value: unknown) => {
+        if (!env.ask || replied) return;
+        replied = true;
+        const checked = spec?.reply?.safeParse(value);
+        if (checked && !checked.success) {
+          const issues = summariseIssues(checked.error);
+          this.#log.error("invalid reply to {kind}: {issues}", { kind: env.kind, issues });
+          return this.#replyError(env, "invalid_reply", issues);
+        }
+        this.#send(envelope({
+          kind: REPLY_KIND,
+          id: this.#nextId(),
+          from: this.#init.name,
+          to: env.from,
+          inReplyTo: env.id,
+          body: { ok: true, value },
+        }));
+      },
+    };
+  }
+
+  #replyError(env: Envelope, code: string, message: string): void {
+    this.#send(envelope({
+      kind: REPLY_KIND,
+      id: this.#nextId(),
+      from: this.#init.name,
+      to: env.from,
+      inReplyTo: env.id,
+      body: { ok: false, error: { code, message } },
+    }));
+  }
+
+  #settleAsk(env: Envelope): void {
+    if (this.#asks.settle(env)) return;
+    // The ask timed out already, or was made by an earlier incarnation.
+    this.#dead.push({ id: env.id, kind: env.kind, from: env.from, reason: "no_pending_ask", detail: "" });
+    this.#scheduleFlush();
+  }
+
+  #send(env: Envelope): void {
+    if (this.#phase === "done") return;
+    this.#out.push(env);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushQueued || this.#inLoop) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** Everything since the last flush goes to the host in one postMessage: batching is what makes the bus fast. */
+  #flush(): void {
+    this.#flushQueued = false;
+    this.#lastFlushAt = performance.now();
+    if (
+      this.#out.length === 0 && this.#ackedSystem === 0 && this.#ackedUser === 0 && this.#dead.length === 0
+    ) {
+      if (this.#metrics.size === 0) return;
+    }
+    const batch: CellToHost = {
+      t: "batch",
+      out: this.#out,
+      ackedSystem: this.#ackedSystem,
+      ackedUser: this.#ackedUser,
+      dead: this.#dead,
+      metrics: [...this.#metrics.values()],
+    };
+    this.#out = [];
+    this.#ackedSystem = 0;
+    this.#ackedUser = 0;
+    this.#dead = [];
+    this.#metrics.clear();
+    this.#link.post(batch, transfersOf(batch));
+  }
+
+  async #stop(): Promise<void> {
+    this.#phase = "stopping";
+    try {
+      if (this.#def.stop && this.#ctx) await this.#def.stop(this.#state, this.#ctx);
+    } catch (error) {
+      this.#log.error("stop of {name} failed: {error}", {
+        name: this.#init.name,
+        error: describeError(error),
+      });
+    }
+    this.#finish();
+    this.#link.post({ t: "stopped", normal: true }, []);
+  }
+
+  #fail(phase: Extract<CellToHost, { t: "failed" }>["phase"], error: unknown, messageId?: string): void {
+    if (this.#phase === "done") return;
+    this.#finish();
+    const failure: CellToHost = { t: "failed", phase, error: describeError(error) };
+    if (error instanceof Error && error.stack) failure.stack = error.stack;
+    if (messageId !== undefined) failure.messageId = messageId;
+    this.#link.post(failure, []);
+  }
+
+  /** Sends what the actor produced so far, then releases timers and asks: nothing outlives the incarnation. */
+  #finish(): void {
+    this.#flush();
+    this.#phase = "done";
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#asks.cancelAll("asker_stopped", `${this.#init.name} is stopping`);
+    this.#abort.abort(new Error(`${this.#init.name} stopped`));
+    this.#wake?.();
+  }
+
+  #ctxOrThrow(): ActorContext<Protocol, unknown> {
+    if (!this.#ctx) throw new Error("actor context used before start");
+    return this.#ctx;
+  }
+
+  #count(name: string, labels: Record<string, string>, by = 1): void {
+    const key = metricKey(name, labels);
+    const delta = this.#metrics.get(key);
+    if (delta && delta.type === "counter") delta.value += by;
+    else this.#metrics.set(key, { name, labels, type: "counter", value: by });
+    this.#scheduleFlush();
+  }
+
+  #ref<Q extends Protocol>(to: string, protocol: Q): ActorRef<Q> {
+    return {
+      name: to,
+      tell: (kind, body, options?: SendOptions) => {
+        this.#send(envelope({
+          kind,
+          id: this.#nextId(),
+          from: this.#init.name,
+          to,
+          body,
+          deadline: options?.deadlineMs !== undefined ? Date.now() + options.deadlineMs : undefined,
+          transfer: options?.transfer,
+        }));
+      },
+      ask: (kind, body, options: AskOptions) => {
+        const reply = protocol[kind]?.reply;
+        if (!reply) return Promise.reject(new Error(`${kind} is not an ask kind of ${to}`));
+        const id = this.#nextId();
+        const answer = this.#asks.wait(id, to, kind, reply, options.timeoutMs);
+        const deadline = Date.now() + options.timeoutMs;
+        this.#send(envelope({ kind, id, from: this.#init.name, to, body, ask: true, deadline }));
+        // A handler may await this answer: the ask (and what was sent before it) cannot wait for the loop.
+        this.#flush();
+        return answer as Promise<never>;
+      },
+    };
+  }
+
+  #context(config: unknown): ActorContext<Protocol, unknown> {
+    const metrics: ActorMetrics = {
+      count: (name, by = 1, labels = {}) => this.#count(name, labels, by),
+      gauge: (name, value, labels = {}) => {
+        this.#metrics.set(metricKey(name, labels), { name, labels, type: "gauge", value });
+        this.#scheduleFlush();
+      },
+    };
+    return {
+      name: this.#init.name,
+      incarnation: this.#init.incarnation,
+      config,
+      log: getLogger(["actor", this.#init.name]),
+      signal: this.#abort.signal,
+      self: this.#ref(this.#init.name, this.#def.protocol),
+      ref: (name, protocol) => this.#ref(name, protocol),
+      schedule: (delayMs, kind, body) => {
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#ref(this.#init.name, this.#def.protocol).tell(kind, body);
+        }, delayMs);
+        this.#timers.add(timer);
+        return () => {
+          clearTimeout(timer);
+          this.#timers.delete(timer);
+        };
+      },
+      breaker: (name, options) => {
+        let breaker = this.#breakers.get(name);
+        if (!breaker) {
+          breaker = new CircuitBreaker(name, options);
+          breaker.onTransition((from, to) => {
+            this.#log.warn("breaker {breaker} {from} -> {to}", { breaker: name, from, to });
+            this.#count("breaker_transitions_total", { breaker: name, to });
+          });
+          this.#breakers.set(name, breaker);
+        }
+        return breaker;
+      },
+      metrics,
+      stopSelf: () => {
+        this.#stopRequested = true;
+        this.#wake?.();
+      },
+    };
+  }
+}
+
+function metricKey(name: string, labels: Record<string, string>): string {
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return name;
+  return name + "{" + keys.sort().map((k) => `${k}=${labels[k]}`).join(",") + "}";
+}

@@ -1,0 +1,110 @@
+/**
+ * The entry point of the runtime: validates a supervision tree, creates the bus and one ActorProcess per
+ * actor, serves `$system`, and exposes health, the live tree and manual control to the HTTP front.
+ *
+ * ```ts
+ * const system = new ActorSystem({ type: "supervisor", name: "root", children: [
+ *   { name: "echo", module: new URL("./echo.ts", import.meta.url).href },
+ * ] }, { onGiveUp: () => Deno.exit(1) });
+ * await system.start();
+ * ```
+ */
+import { type ActorHealth, ActorProcess } from "../runtime/actor_process.ts";
+import { Bus } from "../runtime/bus.ts";
+import type { ActorRef, Protocol } from "../runtime/protocol.ts";
+import type { LogSettings } from "../runtime/wire.ts";
+import { Zombies } from "../runtime/zombies.ts";
+import type { TreeNode } from "./child.ts";
+import { parseTree, type SupervisorSpecInput } from "./spec.ts";
+import { type ControlAction, Supervisor } from "./supervisor.ts";
+import { SYSTEM_ADDRESS, SystemProtocol } from "./system_protocol.ts";
+
+export interface ActorSystemOptions {
+  /** Log settings handed to every worker. */
+  log?: LogSettings;
+  /** Whether actors obey `$fault` messages (FAULT_INJECTION). */
+  faults?: boolean;
+  zombies?: Zombies;
+  /** Jitter source for restart backoff. */
+  random?: () => number;
+  /** Called once when the root supervisor gives up; the process should then exit non-zero. */
+  onGiveUp?: (reason: string) => void;
+}
+
+export class ActorSystem {
+  readonly bus = new Bus();
+  readonly root: Supervisor;
+  readonly zombies: Zombies;
+  #processes = new Map<string, ActorProcess>();
+
+  constructor(tree: SupervisorSpecInput, options: ActorSystemOptions = {}) {
+    const spec = parseTree(tree);
+    this.zombies = options.zombies ?? new Zombies();
+    const log = options.log ?? { level: "info", format: "pretty" };
+    this.root = new Supervisor(spec, {
+      random: options.random,
+      createActor: (actorSpec) => {
+        const process = new ActorProcess(actorSpec, {
+          bus: this.bus,
+          zombies: this.zombies,
+          log,
+          faults: options.faults ?? false,
+        });
+        this.bus.register(actorSpec.name, process);
+        this.#processes.set(actorSpec.name, process);
+        return process;
+      },
+    });
+    this.root.setExitHandler((reason) => {
+      if (reason.kind === "gave_up") options.onGiveUp?.(reason.reason);
+    });
+    this.bus.serve(SYSTEM_ADDRESS, SystemProtocol, (message) => {
+      message.reply({
+        at: Date.now(),
+        actors: this.health().map((h) => ({
+          name: h.name,
+          status: h.status,
+          restarts: h.restarts,
+          handled: h.handled,
+          mailbox: { depth: h.mailbox.depth, capacity: h.mailbox.capacity },
+          heartbeatAgeMs: h.heartbeatAgeMs,
+        })),
+        deadLetters: { total: this.bus.deadLetters.total, byReason: this.bus.deadLetters.counts() },
+        zombies: this.zombies.list().length,
+      });
+    });
+  }
+
+  start(): Promise<void> {
+    return this.root.start();
+  }
+
+  /** Stops the whole tree in reverse order, letting each actor finish its queued messages first. */
+  async stop(): Promise<void> {
+    await this.root.stop({ drain: true });
+    this.bus.cancelAsks("the actor system stopped");
+  }
+
+  actor(name: string): ActorProcess | undefined {
+    return this.#processes.get(name);
+  }
+
+  /** Health of every actor, in tree order. */
+  health(): ActorHealth[] {
+    return this.root.descendants()
+      .filter((child): child is ActorProcess => child instanceof ActorProcess)
+      .map((process) => process.health());
+  }
+
+  tree(): TreeNode {
+    return this.root.describe();
+  }
+
+  control(name: string, action: ControlAction) {
+    return this.root.control(name, action);
+  }
+
+  ref<P extends Protocol>(name: string, protocol: P): ActorRef<P> {
+    return this.bus.ref(name, protocol);
+  }
+}

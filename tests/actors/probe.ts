@@ -1,0 +1,105 @@
+/**
+ * A test actor that can be told to misbehave in every way the runtime must survive: throw, reject outside
+ * a handler, throw in a timer, spin in a CPU loop, end its worker, stop itself, or be slow. It reports its
+ * lifecycle to the address in `config.report` so tests can check start and stop order.
+ */
+import { z } from "zod";
+import { defineActor } from "../../runtime/actor.ts";
+import { defineProtocol } from "../../runtime/protocol.ts";
+
+export const ProbeProtocol = defineProtocol({
+  "probe.echo": {
+    body: z.object({ text: z.string() }),
+    reply: z.object({ text: z.string(), name: z.string(), incarnation: z.number() }),
+  },
+  "probe.add": { body: z.object({ n: z.number().int() }) },
+  "probe.total": { body: z.object({}), reply: z.object({ total: z.number(), adds: z.number() }) },
+  "probe.throw": { body: z.object({ message: z.string() }) },
+  "probe.reject": { body: z.object({}) },
+  "probe.timer_throw": { body: z.object({}) },
+  "probe.hang": { body: z.object({ ms: z.number().optional() }) },
+  "probe.exit": { body: z.object({}) },
+  "probe.stop_self": { body: z.object({}) },
+  "probe.sleep": { body: z.object({ ms: z.number() }) },
+  "probe.forward": { body: z.object({ to: z.string(), n: z.number().int() }) },
+  "probe.silent_ask": { body: z.object({}), reply: z.object({}) },
+});
+
+export const LifecycleProtocol = defineProtocol({
+  "lifecycle.event": {
+    body: z.object({ actor: z.string(), event: z.enum(["started", "stopped"]), incarnation: z.number() }),
+  },
+});
+
+const ConfigSchema = z.object({
+  report: z.string().optional(),
+  failStart: z.boolean().default(false),
+  startDelayMs: z.number().default(0),
+  stopDelayMs: z.number().default(0),
+  /** Spin this long in stop(), to test the shutdown timeout with a thread that will not yield. */
+  stopSpinMs: z.number().default(0),
+});
+
+export default defineActor({
+  protocol: ProbeProtocol,
+  config: ConfigSchema,
+  async start(ctx) {
+    if (ctx.config.startDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.config.startDelayMs));
+    if (ctx.config.failStart) throw new Error("configured to fail at start");
+    if (ctx.config.report) {
+      ctx.ref(ctx.config.report, LifecycleProtocol)
+        .tell("lifecycle.event", { actor: ctx.name, event: "started", incarnation: ctx.incarnation });
+    }
+    return { total: 0, adds: 0 };
+  },
+  async handle(state, message, ctx) {
+    switch (message.kind) {
+      case "probe.echo":
+        message.reply({ text: message.body.text, name: ctx.name, incarnation: ctx.incarnation });
+        return state;
+      case "probe.add":
+        return { total: state.total + message.body.n, adds: state.adds + 1 };
+      case "probe.total":
+        message.reply(state);
+        return state;
+      case "probe.throw":
+        throw new Error(message.body.message);
+      case "probe.reject":
+        Promise.reject(new Error("rejected outside any handler"));
+        return state;
+      case "probe.timer_throw":
+        setTimeout(() => {
+          throw new Error("thrown in a timer");
+        }, 0);
+        return state;
+      case "probe.hang": {
+        const until = message.body.ms === undefined ? Infinity : performance.now() + message.body.ms;
+        while (performance.now() < until) { /* spin */ }
+        return state;
+      }
+      case "probe.exit":
+        (globalThis as unknown as { close(): void }).close();
+        return state;
+      case "probe.stop_self":
+        ctx.stopSelf();
+        return state;
+      case "probe.sleep":
+        await new Promise((r) => setTimeout(r, message.body.ms));
+        return state;
+      case "probe.forward":
+        ctx.ref(message.body.to, ProbeProtocol).tell("probe.add", { n: message.body.n });
+        return state;
+      case "probe.silent_ask":
+        return state;
+    }
+  },
+  async stop(_state, ctx) {
+    if (ctx.config.stopDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.config.stopDelayMs));
+    const until = performance.now() + ctx.config.stopSpinMs;
+    while (performance.now() < until) { /* spin */ }
+    if (ctx.config.report) {
+      ctx.ref(ctx.config.report, LifecycleProtocol)
+        .tell("lifecycle.event", { actor: ctx.name, event: "stopped", incarnation: ctx.incarnation });
+    }
+  },
+});

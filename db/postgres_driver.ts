@@ -1,0 +1,134 @@
+/**
+ * PostgreSQL through npm `postgres`: a small pool whose every call is bounded twice, by the server's
+ * statement_timeout and by a client-side deadline for when the server or the network stops answering.
+ */
+import postgres from "postgres";
+import type { Database, DriverSettings } from "./database.ts";
+import { acquireWithin, withDeadline } from "./deadline.ts";
+import { DatabaseError, deadlineError, fromDriverError, refuseUndefined } from "./errors.ts";
+import { postgresTypes } from "./postgres_types.ts";
+import { type Outcome, queryable, runTransaction } from "./transaction.ts";
+
+const POOL_SIZE = 4;
+/** The client waits this much longer than statement_timeout: the server's own timeout error says more. */
+const DEADLINE_GRACE_MS = 500;
+/** A session left idle inside a transaction (a hung caller) is ended by the server after this. */
+const IDLE_IN_TRANSACTION_MS = 60_000;
+/** Passwords shorter than this are not searched for in messages: redacting "a" would garble them. */
+const MIN_REDACTED_LENGTH = 4;
+
+type Params = postgres.ParameterOrJSON<never>[];
+
+/** Opens the pool and runs `select 1`, so a wrong URL fails here with a message naming the target. */
+export async function openPostgres(url: string, settings: DriverSettings): Promise<Database> {
+  const { target, redact } = inspectUrl(url);
+  // The URL goes first so its host, port, user, password and database win over PG* variables; the
+  // options below are set explicitly so PGMAX, PGCONNECT_TIMEOUT and friends cannot change them.
+  const sql = postgres(url, {
+    max: POOL_SIZE,
+    connect_timeout: settings.connectTimeoutMs / 1000,
+    prepare: true,
+    fetch_types: true,
+    debug: false,
+    types: postgresTypes,
+    onnotice: () => {},
+    connection: {
+      statement_timeout: settings.queryTimeoutMs,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    },
+  });
+  const deadlineMs = settings.queryTimeoutMs + DEADLINE_GRACE_MS;
+
+  const settle = (pending: Promise<postgres.RowList<postgres.Row[]>>, text: string): Promise<Outcome> =>
+    pending.then(
+      (result) => ({ rows: Array.from(result), command: result.command }),
+      (error: unknown) => {
+        throw fromDriverError(error, text, redact);
+      },
+    );
+
+  const openMs = settings.connectTimeoutMs + settings.queryTimeoutMs;
+  try {
+    await withDeadline(
+      settle(sql.unsafe("select 1"), "select 1"),
+      openMs,
+      () => deadlineError("select 1", openMs),
+    );
+  } catch (error) {
+    await sql.end({ timeout: 0 });
+    const failure = fromDriverError(error, undefined, redact);
+    throw new DatabaseError(`cannot connect to PostgreSQL at ${target}: ${failure.reason}`, {
+      code: failure.code,
+      timedOut: failure.timedOut,
+      cause: error,
+    });
+  }
+
+  const run = async (on: postgres.Sql, text: string, params?: unknown[]): Promise<Outcome> => {
+    refuseUndefined(text, params);
+    const pending = settle(on.unsafe(text, (params ?? []) as Params), text);
+    return await withDeadline(pending, deadlineMs, () => deadlineError(text, deadlineMs));
+  };
+
+  return {
+    kind: "postgres",
+    query: queryable((text, params) => run(sql, text, params)).query,
+    async transaction(fn) {
+      const reserving = sql.reserve().catch((error: unknown) => {
+        throw fromDriverError(error, "begin", redact);
+      });
+      const reserved = await acquireWithin(
+        reserving,
+        (connection) => connection.release(),
+        deadlineMs,
+        () => deadlineError("begin", deadlineMs),
+      );
+      let last: Promise<unknown> = Promise.resolve();
+      const session = {
+        run(text: string, params?: unknown[]) {
+          const outcome = run(reserved, text, params);
+          last = outcome.then(() => undefined, () => undefined);
+          return outcome;
+        },
+      };
+      try {
+        return await runTransaction(session, fn);
+      } finally {
+        // The deadline may have abandoned the final commit or rollback while the server still works on
+        // it: return the connection only once it has answered, never while it is inside a transaction.
+        void last.then(() => reserved.release());
+      }
+    },
+    async close() {
+      // Statements still running get one query timeout to finish, then their sockets are destroyed.
+      await sql.end({ timeout: settings.queryTimeoutMs / 1000 });
+    },
+  };
+}
+
+/** Checks the URL and derives a printable target (never the password) and a redactor for messages. */
+function inspectUrl(url: string): { target: string; redact: (text: string) => string } {
+  let parsed: URL;
+  let user: string;
+  let password: string;
+  let database: string;
+  try {
+    parsed = new URL(url);
+    user = decodeURIComponent(parsed.username);
+    password = decodeURIComponent(parsed.password);
+    database = decodeURIComponent(parsed.pathname.slice(1));
+  } catch {
+    // Not echoed: the URL may hold the password.
+    throw new DatabaseError(
+      "the database URL is not a valid URL (postgres://user:password@host:port/database)",
+    );
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new DatabaseError(`the database URL must start with postgres:// (got ${parsed.protocol}//)`);
+  }
+  const host = `${parsed.hostname || "localhost"}:${parsed.port || "5432"}`;
+  const target = `${user ? `${user}@` : ""}${host}/${database || "(default database)"}`;
+  const secrets = [parsed.password, password].filter((secret) => secret.length >= MIN_REDACTED_LENGTH);
+  const redact = (text: string) => secrets.reduce((out, secret) => out.replaceAll(secret, "***"), text);
+  return { target, redact };
+}

@@ -1,0 +1,59 @@
+/**
+ * What the HTTP front needs from the rest of the program. createApp(deps) receives these, so route tests
+ * pass fakes and main.ts passes the live actor system: the front never reaches into actors directly.
+ */
+import { z } from "zod";
+import type { ActorHealth } from "../runtime/actor_process.ts";
+import type { ChildStatus, TreeNode } from "../supervision/child.ts";
+import type { ControlAction } from "../supervision/supervisor.ts";
+
+export const StatusReportSchema = z.object({
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  feed: z.object({
+    /** "live", "replay:<folder>", ... */
+    source: z.string(),
+    /** The feed's own update_timestamp of the newest snapshot (ISO), null before the first one. */
+    lastUpdateTimestamp: z.string().nullable(),
+    /** Seconds between now and lastUpdateTimestamp. */
+    dataAgeSeconds: z.number().nullable(),
+    stale: z.boolean(),
+  }),
+  counts: z.object({ pilots: z.number(), controllers: z.number(), atis: z.number(), prefiles: z.number() }),
+  snapshots: z.object({
+    fetched: z.number(),
+    stored: z.number(),
+    duplicates: z.number(),
+    quarantined: z.number(),
+  }),
+  /** Parts that work in a reduced way or not at all, e.g. "cache", "store: breaker open". */
+  degraded: z.array(z.string()),
+});
+export type StatusReport = z.infer<typeof StatusReportSchema>;
+
+export type FaultKind = "throw" | "hang" | "exit";
+
+export interface SupervisionView {
+  /** Every actor, in tree order. */
+  health(): ActorHealth[];
+  tree(): TreeNode;
+  /** Rejects with ControlError("not_found" | "conflict") from supervision/supervisor.ts. */
+  control(name: string, action: ControlAction): Promise<ChildStatus>;
+  /** Sends a `$fault` to the actor; throws ControlError("not_found") for an unknown actor. */
+  fault(name: string, kind: FaultKind): void;
+}
+
+export interface FrontDeps {
+  version: string;
+  /** Wall-clock ms when the process started. */
+  startedAt: number;
+  /** Bearer token for control routes; null disables them (they answer 403). */
+  controlToken: string | null;
+  /** FAULT_INJECTION=true: the fault route exists; otherwise it is not routed at all (404). */
+  faultInjection: boolean;
+  supervision: SupervisionView;
+  /** Everything of /api/status except version and uptime, which the front adds. */
+  status(): Promise<Omit<StatusReport, "version" | "uptimeSeconds">>;
+  /** Ready when every permanent actor runs and the store answers; reasons say what is not. */
+  ready(): Promise<{ ready: boolean; reasons: string[] }>;
+}

@@ -192,7 +192,9 @@ export class ActorCell {
       return this.#consume(env, "deadline_exceeded", `deadline passed ${Date.now() - env.deadline} ms ago`);
     }
     const spec: KindSpec | undefined = env.kind.startsWith("$") ? undefined : this.#def.protocol[env.kind];
-    if (!spec && env.kind !== "$fault") {
+    const fault = env.kind === "$fault" && this.#init.faults;
+    if (!spec && !fault) {
+      // A `$fault` with fault injection off lands here too: refused as a dead letter, never obeyed.
       return this.#consume(env, "unknown_kind", `${this.#init.name} has no message kind ${env.kind}`);
     }
     let body: unknown = env.body;
@@ -238,7 +240,6 @@ export class ActorCell {
   }
 
   #fault(body: unknown): void {
-    if (!this.#init.faults) throw new Error("fault injection is disabled");
     const kind = (body as { kind?: unknown } | null)?.kind;
     if (kind === "throw") throw new Error("fault injection: throw");
     if (kind === "hang") { for (;;) { /* a CPU loop: only heartbeats can catch this */ } }

@@ -16,7 +16,8 @@ import type { LogSettings } from "../runtime/wire.ts";
 import { Zombies } from "../runtime/zombies.ts";
 import type { TreeNode } from "./child.ts";
 import { parseTree, type SupervisorSpecInput } from "./spec.ts";
-import { type ControlAction, Supervisor } from "./supervisor.ts";
+import { type ControlAction, ControlError, Supervisor } from "./supervisor.ts";
+import { envelope, idGenerator } from "../runtime/envelope.ts";
 import { SYSTEM_ADDRESS, SystemProtocol } from "./system_protocol.ts";
 
 export interface ActorSystemOptions {
@@ -36,6 +37,7 @@ export class ActorSystem {
   readonly root: Supervisor;
   readonly zombies: Zombies;
   #processes = new Map<string, ActorProcess>();
+  #nextId = idGenerator("system");
 
   constructor(tree: SupervisorSpecInput, options: ActorSystemOptions = {}) {
     const spec = parseTree(tree);
@@ -102,6 +104,15 @@ export class ActorSystem {
 
   control(name: string, action: ControlAction) {
     return this.root.control(name, action);
+  }
+
+  /**
+   * Sends an actor a `$fault` (throw, hang or exit) through its system lane. Only actors of a system
+   * made with `faults: true` obey it; the others dead-letter it.
+   */
+  fault(name: string, kind: "throw" | "hang" | "exit"): void {
+    if (!this.#processes.has(name)) throw new ControlError("not_found", `no actor named ${name}`);
+    this.bus.route(envelope({ kind: "$fault", id: this.#nextId(), from: "$main", to: name, body: { kind } }));
   }
 
   ref<P extends Protocol>(name: string, protocol: P): ActorRef<P> {

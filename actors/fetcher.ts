@@ -1,0 +1,126 @@
+/**
+ * The fetcher: polls the feed (live, or a folder of recorded snapshots), drops snapshots whose
+ * `update_timestamp` it has already seen, and moves each new raw body to the processor without a copy.
+ */
+import { z } from "zod";
+import { type ActorContext, defineActor } from "../runtime/actor.ts";
+import { CircuitOpenError } from "../supervision/circuit_breaker.ts";
+import { peekUpdateTimestamp } from "../feed/timestamp.ts";
+import { LiveSource } from "../feed/live_source.ts";
+import { ReplaySource } from "../feed/replay_source.ts";
+import { FetcherProtocol, type FetchInfo, ProcessorProtocol, SERVICES } from "./protocol.ts";
+import { describeError } from "../runtime/errors.ts";
+
+const ConfigSchema = z.object({
+  /** "live", or the path of a folder of recorded `.json` snapshots. */
+  feed: z.string().min(1),
+  statusUrl: z.string().url(),
+  pollIntervalMs: z.number().int().positive(),
+  requestTimeoutMs: z.number().int().positive().default(10_000),
+  maxBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  /** How many recent timestamps are remembered for deduplication. */
+  rememberTimestamps: z.number().int().positive().default(1_000),
+});
+
+type Config = z.output<typeof ConfigSchema>;
+
+interface Fetched {
+  bytes: Uint8Array<ArrayBuffer>;
+  info: Omit<FetchInfo, "bytes">;
+}
+
+interface State {
+  next(signal: AbortSignal): Promise<Fetched | null>;
+  /** Recent timestamps in insertion order; a Set keeps that order, so the oldest is evicted first. */
+  seen: Set<string>;
+}
+
+export default defineActor({
+  protocol: FetcherProtocol,
+  config: ConfigSchema,
+  start(ctx): State {
+    const { config } = ctx;
+    ctx.schedule(0, "fetcher.poll", {});
+    if (config.feed !== "live") {
+      const replay = new ReplaySource(config.feed);
+      return {
+        seen: new Set(),
+        next: async () => {
+          const file = await replay.next();
+          if (file === null) return null;
+          return {
+            bytes: file.bytes,
+            info: { source: `replay:${file.name}`, fetchedAt: Date.now(), fetchMs: null },
+          };
+        },
+      };
+    }
+    const live = new LiveSource({
+      statusUrl: config.statusUrl,
+      timeoutMs: config.requestTimeoutMs,
+      maxBytes: config.maxBytes,
+      refreshMs: 5 * 60_000,
+    });
+    // The breaker's own timeout sits above the per-request ones, which fire first.
+    const breaker = ctx.breaker("feed", { maxFailures: 3, callTimeoutMs: 3 * config.requestTimeoutMs });
+    return {
+      seen: new Set(),
+      next: async (signal) => {
+        const got = await breaker.call((callSignal) => live.next(AbortSignal.any([signal, callSignal])));
+        return {
+          bytes: got.bytes,
+          info: { source: `live:${got.url}`, fetchedAt: Date.now(), fetchMs: got.fetchMs },
+        };
+      },
+    };
+  },
+  async handle(state, _poll, ctx) {
+    const startedAt = performance.now();
+    const fetched = await state.next(ctx.signal).catch((error: unknown) => {
+      // A failing feed is the breaker's business, not a reason to restart the fetcher.
+      ctx.metrics.count("feed_fetch_errors_total");
+      const level = error instanceof CircuitOpenError ? "debug" : "warn";
+      ctx.log[level]("fetch failed: {error}", { error: describeError(error) });
+      return "failed" as const;
+    });
+    if (fetched === null) {
+      ctx.log.info("replay finished: every recorded snapshot was sent");
+      return state;
+    }
+    ctx.schedule(
+      Math.max(0, ctx.config.pollIntervalMs - (performance.now() - startedAt)),
+      "fetcher.poll",
+      {},
+    );
+    if (fetched !== "failed") forward(state, fetched, ctx);
+    return state;
+  },
+});
+
+/** Sends a snapshot on unless its timestamp was seen already. */
+function forward(state: State, fetched: Fetched, ctx: ActorContext<typeof FetcherProtocol, Config>): void {
+  ctx.metrics.count("snapshots_fetched_total");
+  const timestamp = peekUpdateTimestamp(fetched.bytes);
+  if (timestamp !== null && state.seen.has(timestamp)) {
+    ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "fetcher" });
+    ctx.log.debug("duplicate snapshot {timestamp} from {source}", { timestamp, source: fetched.info.source });
+    return;
+  }
+  if (timestamp !== null) {
+    state.seen.add(timestamp);
+    if (state.seen.size > ctx.config.rememberTimestamps) {
+      const [oldest] = state.seen;
+      state.seen.delete(oldest);
+    }
+  }
+  const { bytes } = fetched;
+  // Move exactly the body: a view into a larger buffer would move (and count) the whole buffer.
+  const raw = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes.buffer
+    : bytes.slice().buffer;
+  ctx.ref(SERVICES.processor, ProcessorProtocol).tell(
+    "processor.snapshot",
+    { fetch: { ...fetched.info, bytes: raw.byteLength }, raw },
+    { transfer: [raw] },
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * What the HTTP front sees of the running collector: the supervision view of the actor system, and the
+ * status and readiness answers built from the bus's metrics and asks to the cache and the store.
+ */
+import type { FrontDeps, StatusReport } from "../routes/deps.ts";
+import { describeError } from "../runtime/errors.ts";
+import type { ActorSystem } from "../supervision/system.ts";
+import { feedTimestampMs } from "../feed/timestamp.ts";
+import { CacheProtocol, type LatestSnapshot, SERVICES, StoreProtocol } from "./protocol.ts";
+
+export interface CollectorFrontOptions {
+  version: string;
+  startedAt: number;
+  controlToken: string | null;
+  faultInjection: boolean;
+  /** How the feed is described in /api/status ("live", "replay:<folder>"). */
+  feedSource: string;
+  /** No new snapshot for this long → the feed is stale. */
+  staleAfterMs: number;
+  /** Deadline of each ask the front makes to an actor. */
+  askTimeoutMs?: number;
+}
+
+export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontOptions): FrontDeps {
+  const cache = system.ref(SERVICES.cache, CacheProtocol);
+  const store = system.ref(SERVICES.store, StoreProtocol);
+  const timeoutMs = options.askTimeoutMs ?? 1_000;
+  const metric = (name: string, labels: Record<string, string> = {}) => system.bus.metrics.get(name, labels);
+
+  return {
+    version: options.version,
+    startedAt: options.startedAt,
+    controlToken: options.controlToken,
+    faultInjection: options.faultInjection,
+    supervision: {
+      health: () => system.health(),
+      tree: () => system.tree(),
+      control: (name, action) => system.control(name, action),
+      fault: (name, kind) => system.fault(name, kind),
+    },
+    async status(): Promise<Omit<StatusReport, "version" | "uptimeSeconds">> {
+      const degraded: string[] = [];
+      let latest: LatestSnapshot | null = null;
+      try {
+        latest = await cache.ask("cache.latest", {}, { timeoutMs });
+      } catch (error) {
+        degraded.push(`cache: ${describeError(error)}`);
+      }
+      for (const actor of system.health()) {
+        if (actor.status !== "running") degraded.push(`${actor.name}: ${actor.status}`);
+        for (const breaker of actor.breakers) {
+          if (breaker.state !== "closed") {
+            degraded.push(`${actor.name}: breaker ${breaker.name} ${breaker.state}`);
+          }
+        }
+      }
+      const now = Date.now();
+      const summary = latest?.summary ?? null;
+      return {
+        feed: {
+          source: options.feedSource,
+          lastUpdateTimestamp: summary?.updateTimestamp ?? null,
+          dataAgeSeconds: summary
+            ? Math.max(0, (now - feedTimestampMs(summary.updateTimestamp)) / 1000)
+            : null,
+          stale: now - (latest?.receivedAt ?? options.startedAt) > options.staleAfterMs,
+        },
+        counts: {
+          pilots: summary?.pilots ?? 0,
+          controllers: summary?.controllers ?? 0,
+          atis: summary?.atis ?? 0,
+          prefiles: summary?.prefiles ?? 0,
+        },
+        snapshots: {
+          fetched: metric("snapshots_fetched_total"),
+          stored: metric("snapshots_stored_total"),
+          duplicates: metric("snapshots_duplicate_total"),
+          quarantined: metric("snapshots_quarantined_total"),
+        },
+        degraded,
+      };
+    },
+    async ready() {
+      const reasons = system.health()
+        .filter((actor) => actor.status !== "running")
+        .map((actor) => `${actor.name} is ${actor.status}`);
+      try {
+        await store.ask("store.ping", {}, { timeoutMs });
+      } catch (error) {
+        reasons.push(`store does not answer: ${describeError(error)}`);
+      }
+      return { ready: reasons.length === 0, reasons };
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The message kinds of the five collector services, declared once: the runtime validates every body
+ * against these schemas and the handlers' types are inferred from them.
+ */
+import { z } from "zod";
+import { defineProtocol } from "../runtime/protocol.ts";
+
+/** The feed's `update_timestamp`, normalised to ISO with 6 fractional digits (feed/timestamp.ts). */
+const FeedTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+
+/** Where and when a snapshot was fetched; travels with it from the fetcher to the store. */
+export const FetchInfoSchema = z.object({
+  /** "live:<url>" or "replay:<file name>". */
+  source: z.string(),
+  /** Wall-clock ms when the fetch completed. */
+  fetchedAt: z.number(),
+  /** How long the fetch took; null for replayed files. */
+  fetchMs: z.number().nullable(),
+  bytes: z.number().int().nonnegative(),
+});
+export type FetchInfo = z.infer<typeof FetchInfoSchema>;
+
+export const SnapshotSummarySchema = z.object({
+  updateTimestamp: FeedTimestamp,
+  pilots: z.number().int(),
+  controllers: z.number().int(),
+  atis: z.number().int(),
+  prefiles: z.number().int(),
+  servers: z.number().int(),
+  connectedClients: z.number().int(),
+  uniqueUsers: z.number().int(),
+});
+export type SnapshotSummary = z.infer<typeof SnapshotSummarySchema>;
+
+export const FetcherProtocol = defineProtocol({
+  /** The fetcher's own timer: fetch the next snapshot. */
+  "fetcher.poll": { body: z.object({}) },
+});
+
+export const ProcessorProtocol = defineProtocol({
+  /** A raw feed body, moved (not copied) from the fetcher. */
+  "processor.snapshot": {
+    body: z.object({ fetch: FetchInfoSchema, raw: z.instanceof(ArrayBuffer) }),
+  },
+});
+
+/** A record left out of its snapshot, with the reason (G3). */
+export const RejectedRecordSchema = z.object({
+  section: z.string(),
+  reason: z.string(),
+  raw: z.string(),
+});
+
+export const StoreProtocol = defineProtocol({
+  "store.snapshot": {
+    body: z.object({
+      fetch: FetchInfoSchema,
+      summary: SnapshotSummarySchema,
+      /** Bounded by the processor; `rejectedTotal` keeps the full count. */
+      rejected: z.array(RejectedRecordSchema).max(100),
+      rejectedTotal: z.number().int().nonnegative(),
+    }),
+  },
+  /** A body that is not a v3 snapshot at all: kept with its reason and (capped) raw bytes. */
+  "store.quarantine": {
+    body: z.object({
+      fetch: FetchInfoSchema,
+      reason: z.string(),
+      raw: z.instanceof(ArrayBuffer),
+      updateTimestamp: FeedTimestamp.nullable(),
+    }),
+  },
+  /** Readiness: answers once the database answers. */
+  "store.ping": {
+    body: z.object({}),
+    reply: z.object({ kind: z.enum(["postgres", "pglite"]), latest: z.string().nullable() }),
+  },
+});
+
+export const LatestSnapshotSchema = z.object({
+  summary: SnapshotSummarySchema,
+  fetch: FetchInfoSchema,
+  /** Wall-clock ms when the cache received it. */
+  receivedAt: z.number(),
+});
+export type LatestSnapshot = z.infer<typeof LatestSnapshotSchema>;
+
+export const CacheProtocol = defineProtocol({
+  "cache.put": { body: z.object({ summary: SnapshotSummarySchema, fetch: FetchInfoSchema }) },
+  "cache.latest": { body: z.object({}), reply: LatestSnapshotSchema.nullable() },
+});
+
+export const MonitorSampleSchema = z.object({
+  at: z.number(),
+  actors: z.array(z.object({
+    name: z.string(),
+    status: z.string(),
+    restarts: z.number(),
+    handled: z.number(),
+    mailboxDepth: z.number(),
+  })),
+  deadLetters: z.number(),
+  zombies: z.number(),
+});
+export type MonitorSample = z.infer<typeof MonitorSampleSchema>;
+
+export const MonitorProtocol = defineProtocol({
+  /** The monitor's own timer: take a sample. */
+  "monitor.sample": { body: z.object({}) },
+  /** The newest samples, oldest first (at most `limit`). */
+  "monitor.history": {
+    body: z.object({ limit: z.number().int().positive().max(1_000).default(60) }),
+    reply: z.array(MonitorSampleSchema),
+  },
+});
+
+/** The addresses of the services on the bus. */
+export const SERVICES = {
+  fetcher: "fetcher",
+  processor: "processor",
+  store: "store",
+  cache: "cache",
+  monitor: "monitor",
+} as const;

@@ -1,0 +1,64 @@
+/**
+ * The collector's supervision tree as plain data. Consumers start before producers (store, cache,
+ * processor, then fetcher), so in the reverse-order stop the fetcher stops first and the store last,
+ * after it has written what was already sent to it.
+ */
+import type { Config } from "../config.ts";
+import type { SupervisorSpecInput } from "../supervision/spec.ts";
+import { SERVICES } from "./protocol.ts";
+
+const here = (file: string) => new URL(file, import.meta.url).href;
+
+export function collectorTree(config: Config): SupervisorSpecInput {
+  return {
+    type: "supervisor",
+    name: "root",
+    strategy: "one_for_one",
+    // Up to 10 crashes a minute are ridden out; a crash loop beyond that ends the process (exit 1) so
+    // that systemd or Docker, not this process, decides what happens next.
+    intensity: 10,
+    periodMs: 60_000,
+    backoff: { minMs: 100, maxMs: 30_000, randomFactor: 0.2, resetAfterMs: 60_000 },
+    children: [
+      {
+        name: SERVICES.store,
+        module: here("./store.ts"),
+        config: { databaseUrl: config.DATABASE_URL ?? null, dataDir: config.DATA_DIR },
+        // Embedded PGlite runs initdb on a new DATA_DIR (about 6 s here; more on a slow disk).
+        startTimeoutMs: 120_000,
+        shutdownMs: 15_000,
+        mailbox: {
+          capacity: 64,
+          kinds: { "store.snapshot": "backpressure", "store.quarantine": "backpressure" },
+        },
+      },
+      {
+        name: SERVICES.cache,
+        module: here("./cache.ts"),
+        mailbox: { capacity: 64, kinds: { "cache.put": "drop_oldest" } },
+      },
+      {
+        name: SERVICES.processor,
+        module: here("./processor.ts"),
+        // Raw bodies are 2–4 MB: few of them in flight, and the fetcher waits rather than piling them up.
+        prefetch: 1,
+        mailbox: { capacity: 4, kinds: { "processor.snapshot": "backpressure" } },
+      },
+      {
+        name: SERVICES.fetcher,
+        module: here("./fetcher.ts"),
+        config: {
+          feed: config.FEED,
+          statusUrl: config.VATSIM_STATUS_URL,
+          pollIntervalMs: config.POLL_INTERVAL_MS,
+        },
+        mailbox: { capacity: 16 },
+      },
+      {
+        name: SERVICES.monitor,
+        module: here("./monitor.ts"),
+        config: { sampleEveryMs: Math.min(config.POLL_INTERVAL_MS, 15_000) },
+      },
+    ],
+  };
+}

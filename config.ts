@@ -1,0 +1,73 @@
+/**
+ * The service's configuration: environment variables validated with zod at start. Every variable is
+ * optional; a bad value stops start-up with a message that names the variable.
+ */
+import { z } from "zod";
+import { ConfigError } from "./runtime/errors.ts";
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+
+export const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** Unset → embedded PGlite in DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  VATSIM_STATUS_URL: z.string().url().default("https://status.vatsim.net/status.json"),
+  /** "live", or the path of a folder of recorded `.json` snapshots to replay. */
+  FEED: z.string().min(1).default("live"),
+  POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** Unset → the control routes answer 403. */
+  CONTROL_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  FAULT_INJECTION: flag.default(false),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+});
+export type Config = z.output<typeof EnvSchema>;
+
+/** Variables whose values never appear in messages: they hold a token or a password. */
+const SECRETS = new Set(["CONTROL_TOKEN", "DATABASE_URL"]);
+
+/**
+ * Reads the configuration from an environment (Deno.env.toObject() in main.ts). Empty values count as
+ * unset, as shells and compose files often write `VAR=`.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ PORT: "9000", FEED: "./recorded" });
+ * ```
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.keys(EnvSchema.shape).flatMap((key) => env[key] ? [[key, env[key]]] : []),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = SECRETS.has(name) ? "(hidden)" : JSON.stringify(present[name] ?? "");
+      return `${name}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  const config = parsed.data;
+  if (config.FEED !== "live") checkReplayFolder(config.FEED);
+  return config;
+}
+
+function checkReplayFolder(folder: string): void {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(folder);
+  } catch (error) {
+    throw new ConfigError(
+      `FEED=${JSON.stringify(folder)}: not "live" and not a readable folder (${(error as Error).message})`,
+    );
+  }
+  if (!info.isDirectory) throw new ConfigError(`FEED=${JSON.stringify(folder)}: not "live" and not a folder`);
+}
+
+/** How the feed is described in /api/status. */
+export function feedSource(config: Config): string {
+  return config.FEED === "live" ? "live" : `replay:${config.FEED}`;
+}

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { feedSource, loadConfig } from "./config.ts";
+import { ConfigError } from "./runtime/errors.ts";
+
+Deno.test("an empty environment gives the documented defaults", () => {
+  const config = loadConfig({});
+  assert.equal(config.PORT, 8080);
+  assert.equal(config.DATABASE_URL, undefined);
+  assert.equal(config.DATA_DIR, "./data");
+  assert.equal(config.VATSIM_STATUS_URL, "https://status.vatsim.net/status.json");
+  assert.equal(config.FEED, "live");
+  assert.equal(config.POLL_INTERVAL_MS, 15_000);
+  assert.equal(config.CONTROL_TOKEN, undefined);
+  assert.equal(config.FAULT_INJECTION, false);
+  assert.equal(feedSource(config), "live");
+});
+
+Deno.test("values are parsed, and empty ones count as unset", () => {
+  const config = loadConfig({ PORT: "9000", POLL_INTERVAL_MS: "200", FAULT_INJECTION: "true", DATA_DIR: "" });
+  assert.equal(config.PORT, 9000);
+  assert.equal(config.POLL_INTERVAL_MS, 200);
+  assert.equal(config.FAULT_INJECTION, true);
+  assert.equal(config.DATA_DIR, "./data");
+});
+
+Deno.test("a bad value stops start-up with a message naming the variable", () => {
+  for (
+    const [env, pattern] of [
+      [{ PORT: "eighty" }, /PORT="eighty"/],
+      [{ POLL_INTERVAL_MS: "5" }, /POLL_INTERVAL_MS="5"/],
+      [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+      [{ FAULT_INJECTION: "yes" }, /FAULT_INJECTION/],
+      [{ FEED: "/no/such/folder" }, /FEED="\/no\/such\/folder": not "live" and not a readable folder/],
+    ] as const
+  ) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: Error) => error instanceof ConfigError && pattern.test(error.message),
+    );
+  }
+});
+
+Deno.test("secrets never appear in the error message", () => {
+  for (const env of [{ CONTROL_TOKEN: "short-secret" }, { DATABASE_URL: "mysql://root:hunter2@db/x" }]) {
+    assert.throws(() => loadConfig(env), (error: Error) => {
+      assert.match(error.message, /\(hidden\)/);
+      assert.doesNotMatch(error.message, /short-secret|hunter2/);
+      return true;
+    });
+  }
+});
+
+Deno.test("FEED may name a folder of recorded snapshots", () => {
+  const folder = Deno.makeTempDirSync();
+  try {
+    assert.equal(feedSource(loadConfig({ FEED: folder })), `replay:${folder}`);
+  } finally {
+    Deno.removeSync(folder);
+  }
+});

@@ -1,0 +1,214 @@
+/**
+ * The walking skeleton end to end: the real service as a child process, fed the recorded snapshots
+ * (replayed from the fixture folder, or served by a local stand-in for the live feed), storing into
+ * embedded PGlite or a throwaway PostgreSQL database, with faults injected over HTTP.
+ */
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { openDatabase } from "../db/database.ts";
+import type { StatusReport } from "../routes/deps.ts";
+import type { ActorHealth } from "../runtime/actor_process.ts";
+import { freshPgliteDir } from "./helpers/pglite.ts";
+import { requirePostgres, withTempDatabase } from "./helpers/postgres.ts";
+import { type RunningService, startService } from "./helpers/service.ts";
+
+const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url).pathname;
+const SNAPSHOT_FILES = [...Deno.readDirSync(FIXTURES)]
+  .map((entry) => entry.name)
+  .filter((name) => name.startsWith("vatsim-data_") && name.endsWith(".json"))
+  .sort();
+const LATEST = "2025-08-06T06:54:57.998404Z";
+const TOKEN = "test-control-token-0123456789";
+
+const status = (service: RunningService, what: string, check: (s: StatusReport) => boolean) =>
+  service.waitForJson<StatusReport>("/api/status", what, check);
+
+async function replayed(service: RunningService): Promise<StatusReport> {
+  const report = await status(
+    service,
+    "5 stored, 1 quarantined",
+    (s) => s.snapshots.stored + s.snapshots.duplicates === 5 && s.snapshots.quarantined === 1,
+  );
+  assert.equal(report.feed.lastUpdateTimestamp, LATEST);
+  assert.equal(report.counts.pilots, 638);
+  assert.equal(report.snapshots.fetched, 6);
+  return report;
+}
+
+async function withPgliteDir(fn: (dataDir: string) => Promise<void>): Promise<void> {
+  const dataDir = await freshPgliteDir();
+  try {
+    await fn(dataDir);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+Deno.test("replaying the fixtures into PGlite stores 5 snapshots once each and quarantines the transceivers file", async () => {
+  assert.equal(SNAPSHOT_FILES.length, 5);
+  await withPgliteDir(async (dataDir) => {
+    const env = { FEED: FIXTURES, POLL_INTERVAL_MS: "200", DATA_DIR: dataDir };
+    const first = await startService(env);
+    try {
+      const report = await replayed(first);
+      assert.deepEqual(report.snapshots, { fetched: 6, stored: 5, duplicates: 0, quarantined: 1 });
+      assert.equal(report.feed.source, `replay:${FIXTURES}`);
+      assert.deepEqual(report.degraded, []);
+      assert.equal((await first.getJson("/health/ready")).status, 200);
+    } finally {
+      assert.equal(await first.stop(), 0);
+    }
+
+    // A second run over the same data finds every snapshot already stored (G2).
+    const second = await startService(env);
+    try {
+      const report = await replayed(second);
+      assert.equal(report.snapshots.stored, 0);
+      assert.equal(report.snapshots.duplicates, 5);
+    } finally {
+      assert.equal(await second.stop(), 0);
+    }
+
+    const db = await openDatabase({ dataDir });
+    try {
+      const rows = await db.query<{ n: number; distinct_timestamps: number }>(
+        "select count(*)::int as n, count(distinct update_timestamp)::int as distinct_timestamps from snapshots",
+      );
+      assert.deepEqual(rows, [{ n: 5, distinct_timestamps: 5 }]);
+      const quarantine = await db.query<{ scope: string; source: string; reason: string }>(
+        "select scope, source, reason from quarantine order by id",
+      );
+      // One row per run: a body without a timestamp cannot be recognised as seen before.
+      assert.equal(quarantine.length, 2);
+      for (const row of quarantine) {
+        assert.equal(row.scope, "snapshot");
+        assert.equal(row.source, "replay:transceivers-data_2021-04-21.json");
+        assert.match(row.reason, /not a v3 snapshot/);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+Deno.test({
+  name: "replaying the fixtures into PostgreSQL (DATABASE_URL) stores the same 5 snapshots",
+  ...requirePostgres,
+  fn: () =>
+    withTempDatabase(async (url) => {
+      const dataDir = await Deno.makeTempDir({ prefix: "collector_pg_" });
+      const service = await startService({
+        FEED: FIXTURES,
+        POLL_INTERVAL_MS: "200",
+        DATA_DIR: dataDir,
+        DATABASE_URL: url,
+      });
+      try {
+        const report = await replayed(service);
+        assert.deepEqual(report.snapshots, { fetched: 6, stored: 5, duplicates: 0, quarantined: 1 });
+      } finally {
+        assert.equal(await service.stop(), 0);
+        await Deno.remove(dataDir, { recursive: true });
+      }
+      // Nothing was written to DATA_DIR's PGlite: the rows are in PostgreSQL.
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const rows =
+          await sql`select to_char(update_timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts,
+          pilots from snapshots order by update_timestamp`;
+        assert.equal(rows.length, 5);
+        assert.equal(rows[4].ts, LATEST);
+        assert.equal(rows[4].pilots, 638);
+        const [{ n }] = await sql`select count(*)::int as n from quarantine where scope = 'snapshot'`;
+        assert.equal(n, 1);
+      } finally {
+        await sql.end();
+      }
+    }),
+});
+
+/** A stand-in for status.vatsim.net and its data URL, serving whichever fixture the test picks. */
+function fakeLiveFeed() {
+  let current = 0;
+  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    onListen: () => {},
+  }, async (request): Promise<Response> => {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/status.json") {
+      return Response.json({ data: { v3: [`http://127.0.0.1:${server.addr.port}/vatsim-data.json`] } });
+    }
+    if (pathname === "/vatsim-data.json") {
+      return new Response(await Deno.readFile(FIXTURES + SNAPSHOT_FILES[current]), {
+        headers: { "content-type": "application/json" },
+      });
+    }
+    return new Response("not found", { status: 404 });
+  });
+  return {
+    statusUrl: `http://127.0.0.1:${server.addr.port}/status.json`,
+    serve: (index: number) => current = index,
+    close: () => server.shutdown(),
+  };
+}
+
+Deno.test("a processor that throws, hangs or exits is restarted with the reason, and later snapshots are stored", async () => {
+  const feed = fakeLiveFeed();
+  try {
+    await withPgliteDir(async (dataDir) => {
+      const service = await startService({
+        VATSIM_STATUS_URL: feed.statusUrl,
+        POLL_INTERVAL_MS: "200",
+        DATA_DIR: dataDir,
+        FAULT_INJECTION: "true",
+        CONTROL_TOKEN: TOKEN,
+      });
+      const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+      try {
+        await status(service, "the first snapshot stored", (s) => s.snapshots.stored === 1);
+        const faults = [["throw", /fault injection: throw/], ["hang", /hung/], ["exit", /exited/]] as const;
+        for (const [i, [kind, reason]] of faults.entries()) {
+          const sent = await service.getJson("/api/supervision/actors/processor/fault", {
+            method: "POST",
+            headers: auth,
+            body: JSON.stringify({ kind }),
+          });
+          assert.equal(sent.status, 202, JSON.stringify(sent.body));
+          const health = await service.waitForJson<ActorHealth>(
+            "/api/services/processor/health",
+            `processor restarted after ${kind}`,
+            (h) => h.restarts === i + 1 && h.status === "running",
+          );
+          assert.match(health.lastRestartReasons[0].reason, reason);
+          assert.equal(health.lastRestartReasons[0].manual, false);
+          feed.serve(i + 1);
+          await status(
+            service,
+            `snapshot ${i + 2} stored after ${kind}`,
+            (s) => s.snapshots.stored === i + 2,
+          );
+        }
+        const report = await status(service, "duplicates counted", (s) => s.snapshots.duplicates > 0);
+        assert.equal(report.feed.source, "live");
+        const hung = await service.getJson<ActorHealth>("/api/services/processor/health");
+        assert.ok(hung.body.zombies.length <= 1, "at most the hung thread is a zombie");
+
+        // A manual restart over the control route is recorded as manual.
+        const denied = await service.getJson("/api/supervision/actors/cache/restart", { method: "POST" });
+        assert.equal(denied.status, 401);
+        const restarted = await service.getJson("/api/supervision/actors/cache/restart", {
+          method: "POST",
+          headers: auth,
+        });
+        assert.equal(restarted.status, 200);
+        const cache = await service.getJson<ActorHealth>("/api/services/cache/health");
+        assert.equal(cache.body.lastRestartReasons[0].manual, true);
+      } finally {
+        assert.equal(await service.stop(), 0);
+      }
+    });
+  } finally {
+    await feed.close();
+  }
+});

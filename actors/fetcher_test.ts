@@ -1,0 +1,52 @@
+/** The fetcher in-process over a replay folder, with the processor replaced by a recording service. */
+import assert from "node:assert/strict";
+import { ActorSystem } from "../supervision/system.ts";
+import { waitFor } from "../tests/helpers/system.ts";
+import { ProcessorProtocol } from "./protocol.ts";
+
+const snapshot = (timestamp: string, pilots: number) =>
+  JSON.stringify({ general: { update_timestamp: timestamp }, pilots: new Array(pilots).fill({}) });
+
+Deno.test("replays a folder in name order, moves each body once, and drops timestamps already seen", async () => {
+  const folder = await Deno.makeTempDir();
+  const files = {
+    "1.json": snapshot("2024-01-01T00:00:00.1Z", 1),
+    "2.json": snapshot("2024-01-01T00:00:15.1Z", 2),
+    "3.json": snapshot("2024-01-01T00:00:15.1000000Z", 3), // the same instant, written differently
+    "4.json": "[]",
+    "5.json": snapshot("2024-01-01T00:00:30.1Z", 5),
+  };
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${folder}/${name}`, text);
+  const system = new ActorSystem({
+    type: "supervisor",
+    name: "root",
+    children: [{
+      name: "fetcher",
+      module: new URL("./fetcher.ts", import.meta.url).href,
+      isolation: "inline",
+      heartbeatMs: 0,
+      config: { feed: folder, statusUrl: "http://127.0.0.1:1/unused", pollIntervalMs: 10 },
+    }],
+  }, { log: { level: "fatal", format: "pretty" } });
+  const received: { source: string; text: string }[] = [];
+  system.bus.serve("processor", ProcessorProtocol, (m) => {
+    assert.equal(m.body.fetch.bytes, m.body.raw.byteLength);
+    received.push({ source: m.body.fetch.source, text: new TextDecoder().decode(m.body.raw) });
+  });
+  try {
+    await system.start();
+    await waitFor("four bodies", () => received.length === 4);
+    await waitFor("the duplicate counted", () => system.bus.metrics.get("snapshots_duplicate_total") === 1);
+    assert.deepEqual(received.map((r) => r.source), [
+      "replay:1.json",
+      "replay:2.json",
+      "replay:4.json",
+      "replay:5.json",
+    ]);
+    assert.equal(received[1].text, files["2.json"]);
+    assert.equal(system.bus.metrics.get("snapshots_fetched_total"), 5);
+  } finally {
+    await system.stop();
+    await Deno.remove(folder, { recursive: true });
+  }
+});

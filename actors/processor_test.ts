@@ -1,0 +1,98 @@
+/** The processor in-process, with the store and cache replaced by main-thread services that record. */
+import assert from "node:assert/strict";
+import type { z } from "zod";
+import { ActorSystem } from "../supervision/system.ts";
+import { waitFor } from "../tests/helpers/system.ts";
+import { CacheProtocol, ProcessorProtocol, StoreProtocol } from "./protocol.ts";
+
+const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url).pathname;
+
+type StoreMessage = { kind: string; body: unknown };
+
+async function withProcessor(
+  fn: (send: (bytes: Uint8Array) => void, store: StoreMessage[], cache: unknown[]) => Promise<void>,
+) {
+  const system = new ActorSystem({
+    type: "supervisor",
+    name: "root",
+    children: [{
+      name: "processor",
+      module: new URL("./processor.ts", import.meta.url).href,
+      isolation: "inline",
+      heartbeatMs: 0,
+    }],
+  }, { log: { level: "fatal", format: "pretty" } });
+  const store: StoreMessage[] = [];
+  const cache: unknown[] = [];
+  system.bus.serve("store", StoreProtocol, (m) => void store.push({ kind: m.kind, body: m.body }));
+  system.bus.serve("cache", CacheProtocol, (m) => void cache.push(m.body));
+  await system.start();
+  try {
+    const processor = system.ref("processor", ProcessorProtocol);
+    await fn(
+      (bytes) => {
+        const raw = bytes.slice().buffer;
+        processor.tell("processor.snapshot", {
+          fetch: { source: "test", fetchedAt: Date.now(), fetchMs: null, bytes: raw.byteLength },
+          raw,
+        }, { transfer: [raw] });
+      },
+      store,
+      cache,
+    );
+  } finally {
+    await system.stop();
+  }
+}
+
+type Snapshot = z.input<(typeof StoreProtocol)["store.snapshot"]["body"]>;
+
+Deno.test("every recorded snapshot passes and is summarised to the store and the cache", async () => {
+  await withProcessor(async (send, store, cache) => {
+    const files = [...Deno.readDirSync(FIXTURES)].map((e) => e.name).filter((n) =>
+      n.startsWith("vatsim-data_")
+    );
+    for (const name of files) send(await Deno.readFile(FIXTURES + name));
+    await waitFor(
+      "every snapshot processed",
+      () => store.length === files.length && cache.length === files.length,
+    );
+    assert.ok(store.every((m) => m.kind === "store.snapshot"));
+    const pilots = store.map((m) => (m.body as Snapshot).summary.pilots).sort((a, b) => a - b);
+    assert.deepEqual(pilots, [638, 1077, 1083, 1706, 1925]);
+  });
+});
+
+Deno.test("a body that is not a v3 snapshot is sent to the quarantine with its reason and bytes", async () => {
+  await withProcessor(async (send, store, cache) => {
+    const bytes = await Deno.readFile(FIXTURES + "transceivers-data_2021-04-21.json");
+    send(bytes);
+    send(new TextEncoder().encode("{ not json"));
+    await waitFor("two quarantines", () => store.length === 2);
+    const [transceivers, junk] = store.map((m) =>
+      m.body as { reason: string; raw: ArrayBuffer; updateTimestamp: null }
+    );
+    assert.equal(store[0].kind, "store.quarantine");
+    assert.match(transceivers.reason, /not a v3 snapshot/);
+    assert.equal(transceivers.raw.byteLength, bytes.byteLength);
+    assert.equal(transceivers.updateTimestamp, null);
+    assert.match(junk.reason, /JSON/i);
+    assert.equal(cache.length, 0);
+  });
+});
+
+Deno.test("one bad pilot is rejected alone; the rest of its snapshot goes on", async () => {
+  await withProcessor(async (send, store) => {
+    const feed = JSON.parse(
+      await Deno.readTextFile(FIXTURES + "vatsim-data_2025-08-06T0654Z_current-schema.json"),
+    );
+    feed.pilots[3].cid = "not a number";
+    send(new TextEncoder().encode(JSON.stringify(feed)));
+    await waitFor("the snapshot", () => store.length === 1);
+    const body = store[0].body as Snapshot;
+    assert.equal(body.summary.pilots, 637);
+    assert.equal(body.rejectedTotal, 1);
+    assert.equal(body.rejected[0].section, "pilots");
+    assert.match(body.rejected[0].reason, /pilots\[3\]\.cid/);
+  });
+});

@@ -4,8 +4,7 @@ import type { z } from "zod";
 import { ActorSystem } from "../supervision/system.ts";
 import { waitFor } from "../tests/helpers/system.ts";
 import { CacheProtocol, ProcessorProtocol, StoreProtocol } from "./protocol.ts";
-
-const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url).pathname;
+import { FIXTURES_DIR as FIXTURES } from "../tests/helpers/fixtures.ts";
 
 type StoreMessage = { kind: string; body: unknown };
 

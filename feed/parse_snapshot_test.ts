@@ -7,8 +7,8 @@ import {
   type RejectedRecord,
   summariseSnapshot,
 } from "./parse_snapshot.ts";
+import { FIXTURES } from "../tests/helpers/fixtures.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url);
 const CTP = "vatsim-data_2021-04-24T1528Z_ctp-westbound-peak.json";
 const PAIR_A = "vatsim-data_2021-04-09T1543Z_pair-a.json";
 const CURRENT = "vatsim-data_2025-08-06T0654Z_current-schema.json";

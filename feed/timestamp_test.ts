@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { feedTimestampMs, normaliseFeedTimestamp, PEEK_BYTES, peekUpdateTimestamp } from "./timestamp.ts";
+import { FIXTURES } from "../tests/helpers/fixtures.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url);
 const NORMALISED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const encode = (s: string) => new TextEncoder().encode(s);
 

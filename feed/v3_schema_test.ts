@@ -10,8 +10,8 @@ import {
   prefileSchema,
   serverSchema,
 } from "./v3_schema.ts";
+import { FIXTURES } from "../tests/helpers/fixtures.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url);
 type Json = Record<string, unknown> & { pilots: Record<string, unknown>[] };
 
 async function fixture(name: string): Promise<Json> {

@@ -11,8 +11,8 @@ import type { ActorHealth } from "../runtime/actor_process.ts";
 import { freshPgliteDir } from "./helpers/pglite.ts";
 import { requirePostgres, withTempDatabase } from "./helpers/postgres.ts";
 import { type RunningService, startService } from "./helpers/service.ts";
+import { FIXTURES_DIR as FIXTURES } from "./helpers/fixtures.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/vatsim/", import.meta.url).pathname;
 const SNAPSHOT_FILES = [...Deno.readDirSync(FIXTURES)]
   .map((entry) => entry.name)
   .filter((name) => name.startsWith("vatsim-data_") && name.endsWith(".json"))

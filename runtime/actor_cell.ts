@@ -204,6 +204,8 @@ export class ActorCell {
       body = parsed.data;
     }
     const message = this.#message(env, body, spec);
+    // Set once the asker has its answer from here rather than through message.reply.
+    let answered = false;
     this.#busy = { kind: env.kind, since: performance.now(), id: env.id };
     try {
       if (spec) {
@@ -216,12 +218,18 @@ export class ActorCell {
       // An open breaker is the breaker doing its job, not a crash: the message is handled as failed.
       this.#log.warn("{kind} not handled: {error}", { kind: env.kind, error: error.message });
       this.#count("messages_failed_total", { kind: env.kind, reason: "circuit_open" });
-      if (env.ask && !message.replied) this.#replyError(env, "circuit_open", error.message);
+      if (env.ask && !message.replied) {
+        this.#replyError(env, "circuit_open", error.message);
+        // Without this the asker got a second answer (no_reply), which ended as a no_pending_ask dead letter.
+        answered = true;
+      }
     } finally {
       this.#busy = null;
     }
     if (this.#phase === "done") return;
-    if (env.ask && !message.replied) this.#replyError(env, "no_reply", `${this.#init.name} did not answer`);
+    if (env.ask && !message.replied && !answered) {
+      this.#replyError(env, "no_reply", `${this.#init.name} did not answer`);
+    }
     this.#ack(env);
     this.#count("messages_handled_total", { kind: env.kind });
   }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { defineActor } from "../../runtime/actor.ts";
 import { defineProtocol } from "../../runtime/protocol.ts";
+import { CircuitOpenError } from "../../supervision/circuit_breaker.ts";
 
 export const ProbeProtocol = defineProtocol({
   "probe.echo": {
@@ -23,6 +24,13 @@ export const ProbeProtocol = defineProtocol({
   "probe.sleep": { body: z.object({ ms: z.number() }) },
   "probe.forward": { body: z.object({ to: z.string(), n: z.number().int() }) },
   "probe.silent_ask": { body: z.object({}), reply: z.object({}) },
+  /** The `n` of every probe.add handled by this incarnation, in the order handled. */
+  "probe.seen": { body: z.object({}), reply: z.object({ ns: z.array(z.number()) }) },
+  /** A call through the breaker "io" (opens after one failure); `fail` makes the call fail. */
+  "probe.guarded": {
+    body: z.object({ fail: z.boolean() }),
+    reply: z.object({ outcome: z.enum(["ok", "failed"]) }),
+  },
 });
 
 export const LifecycleProtocol = defineProtocol({
@@ -38,6 +46,8 @@ const ConfigSchema = z.object({
   stopDelayMs: z.number().default(0),
   /** Spin this long in stop(), to test the shutdown timeout with a thread that will not yield. */
   stopSpinMs: z.number().default(0),
+  /** Each probe.add takes this long (without blocking the thread): a slow consumer for backpressure. */
+  addDelayMs: z.number().default(0),
 });
 
 export default defineActor({
@@ -50,7 +60,7 @@ export default defineActor({
       ctx.ref(ctx.config.report, LifecycleProtocol)
         .tell("lifecycle.event", { actor: ctx.name, event: "started", incarnation: ctx.incarnation });
     }
-    return { total: 0, adds: 0 };
+    return { total: 0, adds: 0, seen: [] as number[] };
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
@@ -58,9 +68,14 @@ export default defineActor({
         message.reply({ text: message.body.text, name: ctx.name, incarnation: ctx.incarnation });
         return state;
       case "probe.add":
-        return { total: state.total + message.body.n, adds: state.adds + 1 };
+        if (ctx.config.addDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.config.addDelayMs));
+        return {
+          total: state.total + message.body.n,
+          adds: state.adds + 1,
+          seen: [...state.seen, message.body.n],
+        };
       case "probe.total":
-        message.reply(state);
+        message.reply({ total: state.total, adds: state.adds });
         return state;
       case "probe.throw":
         throw new Error(message.body.message);
@@ -91,6 +106,21 @@ export default defineActor({
         return state;
       case "probe.silent_ask":
         return state;
+      case "probe.seen":
+        message.reply({ ns: state.seen });
+        return state;
+      case "probe.guarded": {
+        const io = ctx.breaker("io", { maxFailures: 1, resetTimeoutMs: 60_000, callTimeoutMs: 5_000 });
+        try {
+          await io.call(() => message.body.fail ? Promise.reject(new Error("io down")) : Promise.resolve());
+          message.reply({ outcome: "ok" });
+        } catch (error) {
+          // An open breaker is left to the runtime, which must not count it as a crash.
+          if (error instanceof CircuitOpenError) throw error;
+          message.reply({ outcome: "failed" });
+        }
+        return state;
+      }
     }
   },
   async stop(_state, ctx) {

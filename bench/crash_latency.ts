@@ -29,7 +29,16 @@ export interface CrashResults {
   spawnBaselineMs: number[];
 }
 
-export async function crashLatency(options: { crashes: number; warmups: number }): Promise<CrashResults> {
+export interface CrashOptions {
+  crashes: number;
+  warmups: number;
+  /** Warm spare workers the system keeps (the runtime's default is 1; 0 = every restart spawns afresh). */
+  spareWorkers: number;
+  /** Pause before each crash: crashes are rare events, and a spare is made again within this time. */
+  spacingMs: number;
+}
+
+export async function crashLatency(options: CrashOptions): Promise<CrashResults> {
   const system = new ActorSystem({
     type: "supervisor",
     name: "bench-crash",
@@ -37,7 +46,7 @@ export async function crashLatency(options: { crashes: number; warmups: number }
     periodMs: 600_000,
     backoff: BACKOFF,
     children: [{ name: "crasher", module: new URL("./actors/crasher.ts", import.meta.url).href }],
-  }, { log: { level: "fatal", format: "pretty" } });
+  }, { log: { level: "fatal", format: "pretty" }, spareWorkers: options.spareWorkers });
   const process = system.actor("crasher");
   if (!process) throw new Error("crasher is not in the bench tree");
 
@@ -59,6 +68,7 @@ export async function crashLatency(options: { crashes: number; warmups: number }
   try {
     await system.start();
     for (let i = 0; i < options.warmups + options.crashes; i++) {
+      await new Promise((resolve) => setTimeout(resolve, options.spacingMs));
       marks = {};
       const incarnation = process.incarnation + 1;
       const crashedAt = performance.now();

@@ -16,6 +16,7 @@ import {
 import { Heartbeat } from "./heartbeat.ts";
 import { Mailbox } from "./mailbox.ts";
 import { RingBuffer } from "./ring_buffer.ts";
+import type { SpareWorkers } from "./spare_workers.ts";
 import type { CellToHost, LogSettings } from "./wire.ts";
 import type { Zombie, Zombies } from "./zombies.ts";
 import type { DeadLetterReason } from "./dead_letters.ts";
@@ -52,6 +53,8 @@ export interface ActorProcessDeps {
   zombies: Zombies;
   log: LogSettings;
   faults: boolean;
+  /** Warm workers to start incarnations in, when the system keeps any. */
+  spares?: SpareWorkers;
 }
 
 const REASONS_KEPT = 10;
@@ -135,7 +138,7 @@ export class ActorProcess implements Child, Endpoint {
         log: this.deps.log,
       }, (event) => {
         if (incarnation === this.#incarnation && this.#instance) this.#onEvent(event);
-      });
+      }, this.deps.spares);
     });
   }
 

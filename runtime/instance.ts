@@ -5,6 +5,7 @@
 import { ActorCell } from "./actor_cell.ts";
 import { isActorDefinition } from "./actor.ts";
 import { describeError, summariseIssues } from "./errors.ts";
+import type { SpareWorker, SpareWorkers } from "./spare_workers.ts";
 import { type CellToHost, CellToHostSchema, type HostToCell, type LogSettings, transfersOf } from "./wire.ts";
 
 /** Why an incarnation ended. Everything but `normal` is abnormal (it matters for `transient` children). */
@@ -70,17 +71,19 @@ export interface ActorInstance {
 
 export type Isolation = "worker" | "inline";
 
+/** Starts an incarnation; a worker comes from `spares` when one is ready and no permissions are set. */
 export function spawnInstance(
   isolation: Isolation,
   options: SpawnOptions,
   listener: InstanceListener,
+  spares?: SpareWorkers,
 ): ActorInstance {
-  return isolation === "worker"
-    ? new WorkerInstance(options, listener)
-    : new InlineInstance(options, listener);
+  if (isolation === "inline") return new InlineInstance(options, listener);
+  const spare = options.permissions === undefined ? spares?.take() ?? null : null;
+  return new WorkerInstance(options, listener, spare);
 }
 
-const WORKER_ENTRY = new URL("./worker_entry.ts", import.meta.url);
+export const WORKER_ENTRY = new URL("./worker_entry.ts", import.meta.url);
 
 class WorkerInstance implements ActorInstance {
   #worker: Worker;
@@ -88,13 +91,15 @@ class WorkerInstance implements ActorInstance {
   #ended = false;
   #listener: InstanceListener;
 
-  constructor(options: SpawnOptions, listener: InstanceListener) {
+  constructor(options: SpawnOptions, listener: InstanceListener, spare: SpareWorker | null) {
     this.#listener = listener;
-    this.#worker = new Worker(WORKER_ENTRY, {
+    this.#worker = spare?.worker ?? new Worker(WORKER_ENTRY, {
       type: "module",
       name: `${options.name}#${options.incarnation}`,
       deno: { permissions: options.permissions ?? "inherit" },
     });
+    // A spare said hello to the pool already.
+    this.#threadId = spare?.threadId ?? null;
     this.#worker.onmessage = (event) => this.#receive(event.data);
     // The worker reports its own errors; this is the net for what escapes it (e.g. a module that fails to
     // load). Without preventDefault an error in a worker ends the whole process.

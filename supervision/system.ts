@@ -14,6 +14,8 @@ import { Bus } from "../runtime/bus.ts";
 import type { ActorRef, Protocol } from "../runtime/protocol.ts";
 import type { LogSettings } from "../runtime/wire.ts";
 import { Zombies } from "../runtime/zombies.ts";
+import { SpareWorkers } from "../runtime/spare_workers.ts";
+import { WORKER_ENTRY } from "../runtime/instance.ts";
 import type { TreeNode } from "./child.ts";
 import { parseTree, type SupervisorSpecInput } from "./spec.ts";
 import { type ControlAction, ControlError, Supervisor } from "./supervisor.ts";
@@ -28,6 +30,11 @@ export interface ActorSystemOptions {
   zombies?: Zombies;
   /** Jitter source for restart backoff. */
   random?: () => number;
+  /**
+   * Workers kept loaded and idle so that a crashed actor's replacement starts without loading the
+   * runtime first (default 1; 0 = none). Each costs an idle worker's memory.
+   */
+  spareWorkers?: number;
   /** Called once when the root supervisor gives up; the process should then exit non-zero. */
   onGiveUp?: (reason: string) => void;
 }
@@ -37,12 +44,14 @@ export class ActorSystem {
   readonly root: Supervisor;
   readonly zombies: Zombies;
   #processes = new Map<string, ActorProcess>();
+  #spares: SpareWorkers;
   #nextId = idGenerator("system");
 
   constructor(tree: SupervisorSpecInput, options: ActorSystemOptions = {}) {
     const spec = parseTree(tree);
     this.zombies = options.zombies ?? new Zombies();
     const log = options.log ?? { level: "info", format: "pretty" };
+    this.#spares = new SpareWorkers(options.spareWorkers ?? 1, WORKER_ENTRY);
     this.root = new Supervisor(spec, {
       random: options.random,
       createActor: (actorSpec) => {
@@ -51,6 +60,7 @@ export class ActorSystem {
           zombies: this.zombies,
           log,
           faults: options.faults ?? false,
+          spares: this.#spares,
         });
         this.bus.register(actorSpec.name, process);
         this.#processes.set(actorSpec.name, process);
@@ -77,12 +87,15 @@ export class ActorSystem {
     });
   }
 
-  start(): Promise<void> {
-    return this.root.start();
+  async start(): Promise<void> {
+    // The actors' first incarnations start fresh workers; spares are made once they run, for restarts.
+    await this.root.start();
+    this.#spares.fill();
   }
 
   /** Stops the whole tree in reverse order, letting each actor finish its queued messages first. */
   async stop(): Promise<void> {
+    this.#spares.close();
     await this.root.stop({ drain: true });
     this.bus.cancelAsks("the actor system stopped");
   }

@@ -9,8 +9,9 @@ import { CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker
 import { Deque } from "./deque.ts";
 import { PendingAsks } from "./asks.ts";
 import { type Envelope, envelope, idGenerator, laneOf, REPLY_KIND } from "./envelope.ts";
+import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
-import type { ActorRef, AskOptions, KindSpec, Message, Protocol, SendOptions } from "./protocol.ts";
+import type { ActorRef, KindSpec, Message, Protocol } from "./protocol.ts";
 import { type CellToHost, type HostToCell, type MetricDelta, transfersOf } from "./wire.ts";
 
 /** How the cell reaches its host. */
@@ -393,31 +394,13 @@ export class ActorCell {
   }
 
   #ref<Q extends Protocol>(to: string, protocol: Q): ActorRef<Q> {
-    return {
-      name: to,
-      tell: (kind, body, options?: SendOptions) => {
-        this.#send(envelope({
-          kind,
-          id: this.#nextId(),
-          from: this.#init.name,
-          to,
-          body,
-          deadline: options?.deadlineMs !== undefined ? Date.now() + options.deadlineMs : undefined,
-          transfer: options?.transfer,
-        }));
-      },
-      ask: (kind, body, options: AskOptions) => {
-        const reply = protocol[kind]?.reply;
-        if (!reply) return Promise.reject(new Error(`${kind} is not an ask kind of ${to}`));
-        const id = this.#nextId();
-        const answer = this.#asks.wait(id, to, kind, reply, options.timeoutMs);
-        const deadline = Date.now() + options.timeoutMs;
-        this.#send(envelope({ kind, id, from: this.#init.name, to, body, ask: true, deadline }));
-        // A handler may await this answer: the ask (and what was sent before it) cannot wait for the loop.
-        this.#flush();
-        return answer as Promise<never>;
-      },
-    };
+    return actorRef(to, protocol, {
+      from: this.#init.name,
+      nextId: this.#nextId,
+      send: (env) => this.#send(env),
+      asks: this.#asks,
+      afterAsk: () => this.#flush(),
+    });
   }
 
   #context(config: unknown): ActorContext<Protocol, unknown> {

@@ -5,9 +5,10 @@
 import { PendingAsks } from "./asks.ts";
 import { type Envelope, envelope, idGenerator, REPLY_KIND } from "./envelope.ts";
 import { DeadLetters } from "./dead_letters.ts";
+import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
 import { MetricsRegistry } from "./metrics.ts";
-import type { ActorRef, AskOptions, Message, MessageOf, Protocol, SendOptions } from "./protocol.ts";
+import type { ActorRef, Message, MessageOf, Protocol } from "./protocol.ts";
 
 /** Something that receives envelopes addressed to a name: an ActorProcess. */
 export interface Endpoint {
@@ -86,30 +87,12 @@ export class Bus {
 
   /** A typed handle for the main thread (the HTTP front, tests) on an actor or service. */
   ref<P extends Protocol>(to: string, protocol: P, from = "$main"): ActorRef<P> {
-    return {
-      name: to,
-      tell: (kind, body, options?: SendOptions) => {
-        this.route(envelope({
-          kind,
-          id: this.#nextId(),
-          from,
-          to,
-          body,
-          deadline: options?.deadlineMs !== undefined ? Date.now() + options.deadlineMs : undefined,
-          transfer: options?.transfer,
-        }));
-      },
-      ask: (kind, body, options: AskOptions) => {
-        const reply = protocol[kind]?.reply;
-        if (!reply) return Promise.reject(new Error(`${kind} is not an ask kind of ${to}`));
-        const id = this.#nextId();
-        const answer = this.#asks.wait(id, to, kind, reply, options.timeoutMs);
-        this.route(
-          envelope({ kind, id, from, to, body, ask: true, deadline: Date.now() + options.timeoutMs }),
-        );
-        return answer as Promise<never>;
-      },
-    };
+    return actorRef(to, protocol, {
+      from,
+      nextId: this.#nextId,
+      send: (env) => this.route(env),
+      asks: this.#asks,
+    });
   }
 
   /** Rejects every ask still waiting (used at shutdown so no timer outlives the system). */

@@ -142,12 +142,7 @@ export class ActorCell {
     this.#dead = [];
     this.#metrics.clear();
     this.#ackedSystem = this.#ackedUser = 0;
-    this.#phase = "done";
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#asks.cancelAll("asker_stopped", `${this.#init.name} was abandoned`);
-    this.#abort.abort(new Error(`${this.#init.name} abandoned`));
-    this.#wake?.();
+    this.#release("was abandoned");
   }
 
   /** Reports an error that escaped the actor's handlers (a timer callback, a floating promise). */
@@ -372,11 +367,16 @@ export class ActorCell {
   /** Sends what the actor produced so far, then releases timers and asks: nothing outlives the incarnation. */
   #finish(): void {
     this.#flush();
+    this.#release("stopped");
+  }
+
+  /** Ends the incarnation's timers, asks and background work (through ctx.signal). */
+  #release(why: string): void {
     this.#phase = "done";
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    this.#asks.cancelAll("asker_stopped", `${this.#init.name} is stopping`);
-    this.#abort.abort(new Error(`${this.#init.name} stopped`));
+    this.#asks.cancelAll("asker_stopped", `${this.#init.name} ${why}`);
+    this.#abort.abort(new Error(`${this.#init.name} ${why}`));
     this.#wake?.();
   }
 

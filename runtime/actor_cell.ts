@@ -8,7 +8,7 @@ import type { ActorContext, ActorMetrics, AnyActorDefinition } from "./actor.ts"
 import { CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
 import { Deque } from "./deque.ts";
 import { PendingAsks } from "./asks.ts";
-import { type Envelope, envelope, idGenerator, laneOf, REPLY_KIND } from "./envelope.ts";
+import { type Envelope, envelope, idGenerator, laneOf, REPLY_KIND, type ReplyBody } from "./envelope.ts";
 import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
 import type { ActorRef, KindSpec, Message, Protocol } from "./protocol.ts";
@@ -274,26 +274,23 @@ export class ActorCell {
           this.#log.error("invalid reply to {kind}: {issues}", { kind: env.kind, issues });
           return this.#replyError(env, "invalid_reply", issues);
         }
-        this.#send(envelope({
-          kind: REPLY_KIND,
-          id: this.#nextId(),
-          from: this.#init.name,
-          to: env.from,
-          inReplyTo: env.id,
-          body: { ok: true, value },
-        }));
+        this.#reply(env, { ok: true, value });
       },
     };
   }
 
   #replyError(env: Envelope, code: string, message: string): void {
+    this.#reply(env, { ok: false, error: { code, message } });
+  }
+
+  #reply(request: Envelope, body: ReplyBody): void {
     this.#send(envelope({
       kind: REPLY_KIND,
       id: this.#nextId(),
       from: this.#init.name,
-      to: env.from,
-      inReplyTo: env.id,
-      body: { ok: false, error: { code, message } },
+      to: request.from,
+      inReplyTo: request.id,
+      body,
     }));
   }
 

@@ -1,14 +1,29 @@
 /**
  * Fetches the live VATSIM feed: the status document names the data URLs (`data.v3`), which are tried in
- * turn until one answers. Every request has a timeout and a body size cap, checked while streaming.
+ * turn until one answers. Every request has a timeout and a body size cap, checked while streaming; 5xx,
+ * 429 and network errors are retried (feed/retry.ts) before the next URL is tried.
  */
 import { z } from "zod";
+import {
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  realClock,
+  type RetryClock,
+  type RetryPolicy,
+  withRetry,
+} from "./retry.ts";
 
 const StatusSchema = z.object({ data: z.object({ v3: z.array(z.string().url()).min(1) }) });
 
 /** A feed request that got an answer other than 2xx, or a body past the cap. */
 export class FeedError extends Error {
-  constructor(message: string, readonly url: string, readonly status: number | null = null) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status: number | null = null,
+    /** From the answer's `Retry-After`, when it had one. */
+    readonly retryAfterMs: number | null = null,
+  ) {
     super(message);
     this.name = "FeedError";
   }
@@ -23,6 +38,12 @@ export interface LiveSourceOptions {
   maxBytes: number;
   /** How often the list of data URLs is fetched again. */
   refreshMs: number;
+  /** Retries per URL; the budget bounds the whole of next(), status document included. */
+  retry?: RetryPolicy;
+  /** Time, sleep and randomness of the retries (tests pass a fake). */
+  clock?: RetryClock;
+  /** Told before each retry, e.g. to log and count it. */
+  onRetry?: (url: string, error: unknown, delayMs: number) => void;
 }
 
 export interface LiveSnapshot {
@@ -39,15 +60,28 @@ export class LiveSource {
 
   constructor(readonly options: LiveSourceOptions) {}
 
-  /** Fetches one snapshot, trying each data URL once; throws the last failure when none answers. */
+  /**
+   * Fetches one snapshot, trying each data URL in turn (with retries) while the retry budget lasts;
+   * throws the last failure when none answers.
+   */
   async next(signal?: AbortSignal): Promise<LiveSnapshot> {
-    const urls = await this.#dataUrls(signal);
+    const clock = this.options.clock ?? realClock;
+    const policy = this.options.retry ?? DEFAULT_RETRY;
+    const deadline = clock.now() + policy.budgetMs;
+    const retrying = <T>(url: string, attempt: () => Promise<T>) =>
+      withRetry(attempt, { ...policy, budgetMs: Math.max(0, deadline - clock.now()) }, {
+        signal,
+        clock,
+        onRetry: (error, delayMs) => this.options.onRetry?.(url, error, delayMs),
+      });
+    const urls = await this.#dataUrls(signal, retrying);
     let lastError: unknown = null;
     for (let i = 0; i < urls.length; i++) {
+      if (i > 0 && clock.now() >= deadline) break;
       const index = (this.#preferred + i) % urls.length;
       const started = performance.now();
       try {
-        const bytes = await fetchCapped(urls[index], this.options, signal);
+        const bytes = await retrying(urls[index], () => fetchCapped(urls[index], this.options, signal));
         this.#preferred = index;
         return { url: urls[index], bytes, fetchMs: performance.now() - started };
       } catch (error) {
@@ -60,12 +94,15 @@ export class LiveSource {
     throw lastError;
   }
 
-  async #dataUrls(signal?: AbortSignal): Promise<string[]> {
+  async #dataUrls(
+    signal: AbortSignal | undefined,
+    retrying: <T>(url: string, attempt: () => Promise<T>) => Promise<T>,
+  ): Promise<string[]> {
     if (this.#urls.length > 0 && performance.now() - this.#urlsAt < this.options.refreshMs) return this.#urls;
-    const bytes = await fetchCapped(
-      this.options.statusUrl,
-      { ...this.options, maxBytes: 1024 * 1024 },
-      signal,
+    const { statusUrl } = this.options;
+    const bytes = await retrying(
+      statusUrl,
+      () => fetchCapped(statusUrl, { ...this.options, maxBytes: 1024 * 1024 }, signal),
     );
     let parsed;
     try {
@@ -94,7 +131,12 @@ export async function fetchCapped(
   const response = await fetch(url, { signal: combined, headers: { "accept-encoding": "gzip" } });
   if (!response.ok) {
     await response.body?.cancel();
-    throw new FeedError(`${url} answered ${response.status} ${response.statusText}`, url, response.status);
+    throw new FeedError(
+      `${url} answered ${response.status} ${response.statusText}`,
+      url,
+      response.status,
+      parseRetryAfter(response.headers.get("retry-after")),
+    );
   }
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (declared > limits.maxBytes) {

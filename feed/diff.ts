@@ -9,6 +9,11 @@ import type { PositionRow } from "./diff_positions.ts";
 import type { FeedSnapshot } from "./parse_snapshot.ts";
 import { feedTimestampMs } from "./timestamp.ts";
 
+export { feedEventSchema } from "./diff_events.ts";
+export type { FeedEvent, FeedEventType, FlightKey } from "./diff_events.ts";
+export { POSITION_THRESHOLDS } from "./diff_positions.ts";
+export type { PositionRow } from "./diff_positions.ts";
+
 /**
  * What is carried from one snapshot to the next. Bounded (guarantee G4): it holds the sessions and
  * prefiles of the latest snapshot plus those missing for at most the grace period, nothing older.
@@ -47,7 +52,8 @@ export interface SnapshotDiff {
 
 /**
  * Diffs a validated snapshot against the state carried from the previous ones (null for the first).
- * Pure: the previous state is not modified, and the same inputs give the same output.
+ * Pure: the previous state is not modified, and the same inputs give the same output. The output shares
+ * objects (session keys, plans) with the snapshot and the new state, so treat all of it as read-only.
  *
  * @example
  * ```ts

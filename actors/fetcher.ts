@@ -7,8 +7,9 @@ import { type ActorContext, defineActor } from "../runtime/actor.ts";
 import { CircuitOpenError } from "../supervision/circuit_breaker.ts";
 import { peekUpdateTimestamp } from "../feed/timestamp.ts";
 import { LiveSource } from "../feed/live_source.ts";
+import { DEFAULT_RETRY } from "../feed/retry.ts";
 import { ReplaySource } from "../feed/replay_source.ts";
-import { FetcherProtocol, type FetchInfo, ProcessorProtocol, SERVICES } from "./protocol.ts";
+import { CacheProtocol, FetcherProtocol, type FetchInfo, ProcessorProtocol, SERVICES } from "./protocol.ts";
 import { describeError } from "../runtime/errors.ts";
 
 const ConfigSchema = z.object({
@@ -60,6 +61,17 @@ export default defineActor({
       timeoutMs: config.requestTimeoutMs,
       maxBytes: config.maxBytes,
       refreshMs: 5 * 60_000,
+      // Retries end within one request timeout of the first try, so a whole poll (at most the budget plus
+      // one request) stays under the breaker's call timeout below.
+      retry: { ...DEFAULT_RETRY, budgetMs: config.requestTimeoutMs },
+      onRetry: (url, error, delayMs) => {
+        ctx.metrics.count("feed_fetch_retries_total");
+        ctx.log.info("retrying {url} in {delayMs} ms: {error}", {
+          url,
+          delayMs: Math.round(delayMs),
+          error: describeError(error),
+        });
+      },
     });
     // The breaker's own timeout sits above the per-request ones, which fire first.
     const breaker = ctx.breaker("feed", { maxFailures: 3, callTimeoutMs: 3 * config.requestTimeoutMs });
@@ -97,13 +109,20 @@ export default defineActor({
   },
 });
 
-/** Sends a snapshot on unless its timestamp was seen already. */
+/**
+ * Sends a snapshot on unless its timestamp was seen already. A repeat is still reported to the cache,
+ * which judges staleness: the same timestamp for minutes means the feed stopped moving.
+ */
 function forward(state: State, fetched: Fetched, ctx: ActorContext<typeof FetcherProtocol, Config>): void {
   ctx.metrics.count("snapshots_fetched_total");
   const timestamp = peekUpdateTimestamp(fetched.bytes);
   if (timestamp !== null && state.seen.has(timestamp)) {
     ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "fetcher" });
     ctx.log.debug("duplicate snapshot {timestamp} from {source}", { timestamp, source: fetched.info.source });
+    ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.seen", {
+      updateTimestamp: timestamp,
+      seenAt: fetched.info.fetchedAt,
+    });
     return;
   }
   if (timestamp !== null) {

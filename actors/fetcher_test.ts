@@ -2,12 +2,12 @@
 import assert from "node:assert/strict";
 import { ActorSystem } from "../supervision/system.ts";
 import { waitFor } from "../tests/helpers/system.ts";
-import { ProcessorProtocol } from "./protocol.ts";
+import { CacheProtocol, ProcessorProtocol } from "./protocol.ts";
 
 const snapshot = (timestamp: string, pilots: number) =>
   JSON.stringify({ general: { update_timestamp: timestamp }, pilots: new Array(pilots).fill({}) });
 
-Deno.test("replays a folder in name order, moves each body once, and drops timestamps already seen", async () => {
+Deno.test("replays a folder in name order, moves each body once, and drops timestamps already seen (telling the cache)", async () => {
   const folder = await Deno.makeTempDir();
   const files = {
     "1.json": snapshot("2024-01-01T00:00:00.1Z", 1),
@@ -33,6 +33,10 @@ Deno.test("replays a folder in name order, moves each body once, and drops times
     assert.equal(m.body.fetch.bytes, m.body.raw.byteLength);
     received.push({ source: m.body.fetch.source, text: new TextDecoder().decode(m.body.raw) });
   });
+  const repeats: { updateTimestamp: string; seenAt: number }[] = [];
+  system.bus.serve("cache", CacheProtocol, (m) => {
+    if (m.kind === "cache.seen") repeats.push(m.body);
+  });
   try {
     await system.start();
     await waitFor("four bodies", () => received.length === 4);
@@ -45,6 +49,9 @@ Deno.test("replays a folder in name order, moves each body once, and drops times
     ]);
     assert.equal(received[1].text, files["2.json"]);
     assert.equal(system.bus.metrics.get("snapshots_fetched_total"), 5);
+    // The repeat went no further than a note to the cache, which judges staleness.
+    await waitFor("the repeat reported", () => repeats.length === 1);
+    assert.equal(repeats[0].updateTimestamp, "2024-01-01T00:00:15.100000Z");
   } finally {
     await system.stop();
     await Deno.remove(folder, { recursive: true });

@@ -6,7 +6,7 @@ import type { FrontDeps, StatusReport } from "../routes/deps.ts";
 import { describeError } from "../runtime/errors.ts";
 import type { ActorSystem } from "../supervision/system.ts";
 import { feedTimestampMs } from "../feed/timestamp.ts";
-import { CacheProtocol, type LatestSnapshot, SERVICES, StoreProtocol } from "./protocol.ts";
+import { CacheProtocol, type FeedVerdict, type LatestSnapshot, SERVICES, StoreProtocol } from "./protocol.ts";
 
 export interface CollectorFrontOptions {
   version: string;
@@ -15,7 +15,7 @@ export interface CollectorFrontOptions {
   faultInjection: boolean;
   /** How the feed is described in /api/status ("live", "replay:<folder>"). */
   feedSource: string;
-  /** No new snapshot for this long → the feed is stale. */
+  /** No new snapshot for this long → the feed is stale (the cache judges the other kinds of staleness). */
   staleAfterMs: number;
   /** Deadline of each ask the front makes to an actor. */
   askTimeoutMs?: number;
@@ -41,8 +41,9 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
     async status(): Promise<Omit<StatusReport, "version" | "uptimeSeconds">> {
       const degraded: string[] = [];
       let latest: LatestSnapshot | null = null;
+      let verdict: FeedVerdict = { stale: false };
       try {
-        latest = await cache.ask("cache.latest", {}, { timeoutMs });
+        ({ latest, feed: verdict } = await cache.ask("cache.status", {}, { timeoutMs }));
       } catch (error) {
         degraded.push(`cache: ${describeError(error)}`);
       }
@@ -56,6 +57,11 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
       }
       const now = Date.now();
       const summary = latest?.summary ?? null;
+      const quietMs = now - (latest?.receivedAt ?? options.startedAt);
+      if (!verdict.stale && quietMs > options.staleAfterMs) {
+        verdict = { stale: true, reason: `no new snapshot for ${Math.round(quietMs / 1000)} s` };
+      }
+      if (verdict.stale) degraded.push(`feed: stale (${verdict.reason})`);
       return {
         feed: {
           source: options.feedSource,
@@ -63,7 +69,7 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
           dataAgeSeconds: summary
             ? Math.max(0, (now - feedTimestampMs(summary.updateTimestamp)) / 1000)
             : null,
-          stale: now - (latest?.receivedAt ?? options.startedAt) > options.staleAfterMs,
+          stale: verdict.stale,
         },
         counts: {
           pilots: summary?.pilots ?? 0,

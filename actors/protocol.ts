@@ -85,9 +85,24 @@ export const LatestSnapshotSchema = z.object({
 });
 export type LatestSnapshot = z.infer<typeof LatestSnapshotSchema>;
 
+/** Whether the feed can be trusted as current (feed/staleness.ts), and if not, why. */
+export const FeedVerdictSchema = z.discriminatedUnion("stale", [
+  z.object({ stale: z.literal(false) }),
+  z.object({ stale: z.literal(true), reason: z.string() }),
+]);
+export type FeedVerdict = z.infer<typeof FeedVerdictSchema>;
+
 export const CacheProtocol = defineProtocol({
   "cache.put": { body: z.object({ summary: SnapshotSummarySchema, fetch: FetchInfoSchema }) },
+  /** The fetcher got a snapshot whose update_timestamp it had seen already (it goes no further). */
+  "cache.seen": { body: z.object({ updateTimestamp: FeedTimestamp, seenAt: z.number() }) },
+  /** The latest good snapshot: one that went back in time or whose pilot count collapsed is not. */
   "cache.latest": { body: z.object({}), reply: LatestSnapshotSchema.nullable() },
+  /** The latest good snapshot and the staleness verdict, for /api/status. */
+  "cache.status": {
+    body: z.object({}),
+    reply: z.object({ latest: LatestSnapshotSchema.nullable(), feed: FeedVerdictSchema }),
+  },
 });
 
 export const MonitorSampleSchema = z.object({

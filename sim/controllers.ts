@@ -4,6 +4,7 @@
 import type { Airport } from "./airports.ts";
 import type { Prng } from "./prng.ts";
 import { FIRST_NAMES, LAST_NAMES, SERVER_IDENTS } from "./reference.ts";
+import { feedTimestamp } from "./time.ts";
 
 /** The controller record as the feed sends it (ATIS records add `atis_code`). */
 export interface ControllerRecord {
@@ -163,7 +164,7 @@ export class Atc {
       name: `${this.rng.pick(FIRST_NAMES)} ${this.rng.pick(LAST_NAMES)}`,
       rating: p.suffix === "OBS" ? 1 : this.rng.int(2, 7),
       server: this.rng.pick(SERVER_IDENTS),
-      logonTime: new Date(atMs).toISOString().slice(0, 23) + "0000Z",
+      logonTime: feedTimestamp(atMs),
     };
     if (p.suffix === "ATIS") {
       p.atisCode = this.rng.int(0, 25);
@@ -183,12 +184,18 @@ export class Atc {
     }KT`;
     const runway = String(this.rng.int(1, 36)).padStart(2, "0");
     const qnh = this.rng.int(995, 1035);
+    const temperatures = `${metarTemperature(this.rng.int(-5, 32))}/${
+      metarTemperature(this.rng.int(-10, 20))
+    }`;
     return [
-      `${p.airport.icao} ATIS INFO ${letter} ${time}Z. ${wind} 9999 FEW030 ${this.rng.int(-5, 32)}/${
-        this.rng.int(-10, 20)
-      }`,
+      `${p.airport.icao} ATIS INFO ${letter} ${time}Z. ${wind} 9999 FEW030 ${temperatures}`,
       `Q${qnh}. RWY ${runway} IN USE. TRANSITION LEVEL 70.`,
       `ADVISE ON INITIAL CONTACT YOU HAVE INFORMATION ${letter}.`,
     ];
   }
+}
+
+/** `M05` for -5 °C, `12` for 12 °C, as METARs write temperatures. */
+function metarTemperature(celsius: number): string {
+  return `${celsius < 0 ? "M" : ""}${String(Math.abs(celsius)).padStart(2, "0")}`;
 }

@@ -2,7 +2,7 @@
 // fixed gradient, a cruise, and a 3° descent, then a taxi-in and a log-off.
 
 import type { Airport } from "./airports.ts";
-import { bearingDeg, distanceNm, interpolate } from "./geo.ts";
+import { bearingDeg, interpolate } from "./geo.ts";
 import type { AircraftType } from "./reference.ts";
 
 /** Feet gained per nautical mile flown in the climb (about 2,000 ft/min at 300 kt). */
@@ -65,6 +65,8 @@ export interface Flight extends Member {
   qnhMb: number;
   /** The session's unchanging JSON pieces, built on first render (see `renderPilot`). */
   json?: readonly [string, string, string];
+  /** `json`, UTF-8 encoded. */
+  jsonBytes?: readonly [Uint8Array, Uint8Array, Uint8Array];
 }
 
 /**
@@ -118,9 +120,4 @@ export function fly(f: Flight, hours: number): boolean {
   if (next >= f.distanceNm) return true;
   placeAlongRoute(f, next);
   return false;
-}
-
-/** Route length (nm) between two airports. */
-export function routeLength(dep: Airport, arr: Airport): number {
-  return distanceNm(dep, arr);
 }

@@ -6,7 +6,7 @@ import { type Airport, airports as allAirports } from "./airports.ts";
 import { Atc, type AtisRecord, type ControllerRecord } from "./controllers.ts";
 import { type Flight, type FlightPlanRecord, fly, placeAlongRoute, placeOnGround } from "./flight.ts";
 import { Prng } from "./prng.ts";
-import { pilotRecord, renderFeed } from "./render.ts";
+import { pilotRecord, renderFeed, renderFeedBytes } from "./render.ts";
 import { FACILITIES, MILITARY_RATINGS, PILOT_RATINGS, RATINGS, SERVERS } from "./reference.ts";
 import { feedTimestamp, feedUpdate } from "./time.ts";
 import { type Prefile, Traffic } from "./traffic.ts";
@@ -76,6 +76,8 @@ export interface V3Feed {
 
 /** Mean ticks before a pilot drops off mid-flight (a crash to desktop, about 17 h at 15 s). */
 const MEAN_DISCONNECT_TICKS = 4000;
+/** Mean ticks between amendments of an airborne flight's plan (a new cruise level, about 8 h). */
+const MEAN_AMENDMENT_TICKS = 2000;
 
 export class FeedModel {
   readonly cadenceMs: number;
@@ -151,6 +153,11 @@ export class FeedModel {
     return renderFeed(this.#withoutPilots(), this.#flights, (f) => this.#lastUpdated(f));
   }
 
+  /** The current snapshot as the feed's UTF-8 body (the same as encoding `render()`, faster). */
+  renderBytes(): Uint8Array<ArrayBuffer> {
+    return renderFeedBytes(this.#withoutPilots(), this.#flights, (f) => this.#lastUpdated(f));
+  }
+
   // Clients report at different moments within the cadence; 13 distinct times, formatted once per tick.
   #lastUpdated(f: Flight): string {
     if (this.#stampsTick !== this.#tick) {
@@ -196,6 +203,7 @@ export class FeedModel {
   #advance(f: Flight, hours: number): boolean {
     if (f.phase === "airborne") {
       if (this.#rng.chance(1 / MEAN_DISCONNECT_TICKS)) return false;
+      if (f.plan !== null && this.#rng.chance(1 / MEAN_AMENDMENT_TICKS)) this.#amend(f, f.plan);
       if (fly(f, hours)) {
         f.phase = "arrived";
         f.groundTicks = this.#rng.int(4, 40);
@@ -213,6 +221,15 @@ export class FeedModel {
     f.phase = "airborne";
     placeAlongRoute(f, 0);
     return true;
+  }
+
+  /** A controller's amendment: the filed level changes and the plan gets the next revision. */
+  #amend(f: Flight, plan: FlightPlanRecord): void {
+    const level = Math.max(Number(plan.altitude) - 2000 + this.#rng.int(0, 1) * 4000, 3000);
+    f.plan = { ...plan, altitude: String(level), revision_id: plan.revision_id + 1 };
+    // The cached JSON holds the old plan.
+    f.json = undefined;
+    f.jsonBytes = undefined;
   }
 
   /** A session already under way when the simulation starts, at a random point of its life. */

@@ -6,7 +6,7 @@ import { FeedModel, type V3Feed } from "./model.ts";
 const encoder = new TextEncoder();
 
 function parsed(model: FeedModel) {
-  const result = parseSnapshot(encoder.encode(model.render()));
+  const result = parseSnapshot(model.renderBytes());
   if (!result.ok) throw new Error(result.reason);
   return result;
 }
@@ -15,7 +15,7 @@ function timeTicks(model: FeedModel, ticks: number): number {
   const started = performance.now();
   for (let i = 0; i < ticks; i++) {
     model.tick();
-    encoder.encode(model.render());
+    model.renderBytes();
   }
   return (performance.now() - started) / ticks;
 }
@@ -36,7 +36,7 @@ for (const pilots of [2000, 10_000]) {
     timeTicks(model, 3); // warm up
     const ms = timeTicks(model, 10);
     console.log(
-      `${pilots} pilots: tick + render + encode ${ms.toFixed(1)} ms per snapshot, ` +
+      `${pilots} pilots: tick + renderBytes ${ms.toFixed(1)} ms per snapshot, ` +
         `${Math.round(model.cadenceMs / ms)}× real time`,
     );
   });
@@ -46,6 +46,7 @@ Deno.test("render() is JSON.stringify(snapshot()) in the real feed's key order",
   const model = new FeedModel({ pilots: 300, seed: 3 });
   model.tick();
   assert.deepEqual(model.render(), JSON.stringify(model.snapshot()));
+  assert.deepEqual(model.renderBytes(), encoder.encode(model.render()));
   const feed = model.snapshot();
   assert.deepEqual(Object.keys(feed), [
     "general",
@@ -133,7 +134,7 @@ Deno.test("pilots move plausibly: no teleports, altitudes 0–45,000 ft, bounded
   assert(climbing > 1000 && descending > 1000 && cruising > 10_000, `${climbing} ${descending} ${cruising}`);
 });
 
-Deno.test("sessions end and start; prefiles connect; controllers log on and off; ATIS letters change", () => {
+Deno.test("sessions end and start; prefiles connect; plans are amended; controllers and ATIS change", () => {
   const model = new FeedModel({ pilots: 2000, seed: 5 });
   const first = model.snapshot();
   const session = (p: { cid: number; callsign: string; logon_time: string }) =>
@@ -142,6 +143,7 @@ Deno.test("sessions end and start; prefiles connect; controllers log on and off;
   const firstPrefiles = new Map(first.prefiles.map((p) => [p.callsign, p]));
   const firstControllers = new Set(first.controllers.map(session));
   const firstAtis = new Map(first.atis.map((a) => [a.callsign, a.atis_code]));
+  const firstRevisions = new Map(first.pilots.map((p) => [session(p), p.flight_plan?.revision_id]));
   const seenPilotCallsigns = new Set<string>();
   for (let i = 0; i < 240; i++) {
     model.tick();
@@ -163,6 +165,14 @@ Deno.test("sessions end and start; prefiles connect; controllers log on and off;
   );
   assert(changed.length > 0, "no ATIS letter changed");
   for (const a of changed) assert(a.text_atis?.some((line) => line.includes(`INFO ${a.atis_code} `)));
+  const amended = last.pilots.filter((p) => {
+    const before = firstRevisions.get(session(p));
+    return before !== undefined && p.flight_plan !== null && p.flight_plan.revision_id > before;
+  });
+  assert(amended.length > 0, "no flight plan was amended");
+  // The cached JSON of amended and new sessions still matches the records.
+  assert.equal(model.render(), JSON.stringify(last));
+  assert.deepEqual(model.renderBytes(), encoder.encode(model.render()));
   const callsigns = last.pilots.map((p) => p.callsign);
   assert.deepEqual(new Set(callsigns).size, callsigns.length, "duplicate pilot callsigns");
 });

@@ -66,11 +66,9 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
   const slowMs = options.slowMs ?? 5000;
   const retryAfter = options.retryAfterSeconds ?? 30;
   const closing = new AbortController();
-  const encoder = new TextEncoder();
 
   let fault: FaultMode = "none";
-  let text = model.render();
-  let body = encoder.encode(text);
+  let body = model.renderBytes();
   // What `stale` keeps serving: the snapshot current when the fault was switched on.
   let frozen = body;
 
@@ -117,7 +115,7 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
         return feedResponse(body.subarray(0, Math.floor(body.byteLength / 2)));
       case "malformed":
         // A syntax error early in the body, in an otherwise complete document.
-        return feedResponse(encoder.encode(text.replace(`"pilots":[`, `"pilots":[,`)));
+        return feedResponse(malformed(body));
       case "stale":
         return feedResponse(frozen);
       default:
@@ -127,8 +125,7 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
 
   function tick(): void {
     model.tick();
-    text = model.render();
-    body = encoder.encode(text);
+    body = model.renderBytes();
   }
 
   function setFault(mode: FaultMode): void {
@@ -150,6 +147,21 @@ export function startSimulator(options: SimulatorOptions = {}): Simulator {
       await server.finished;
     },
   };
+}
+
+const PILOTS_OPEN = new TextEncoder().encode(`"pilots":[`);
+
+/** The body with a stray comma opening the pilots array: `"pilots":[,{…`. */
+function malformed(body: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  // `pilots` follows the short `general` header, so it is near the start.
+  let at = 0;
+  while (at < body.length && !PILOTS_OPEN.every((byte, i) => body[at + i] === byte)) at++;
+  const end = Math.min(at + PILOTS_OPEN.length, body.length);
+  const out = new Uint8Array(body.length + 1);
+  out.set(body.subarray(0, end), 0);
+  out[end] = 44; // ","
+  out.set(body.subarray(end), end + 1);
+  return out;
 }
 
 function feedResponse(bytes: Uint8Array<ArrayBuffer>): Response {

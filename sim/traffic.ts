@@ -1,7 +1,8 @@
 // Makes new pilot sessions and prefiles: picks members, callsigns, airports, aircraft and flight plans.
 
 import type { Airport } from "./airports.ts";
-import { type Flight, type FlightPlanRecord, type Member, routeLength } from "./flight.ts";
+import type { Flight, FlightPlanRecord, Member } from "./flight.ts";
+import { distanceNm } from "./geo.ts";
 import type { Prng } from "./prng.ts";
 import {
   AIRCRAFT_TYPES,
@@ -55,7 +56,7 @@ export class Traffic {
     const dep = this.rng.chance(0.7) ? this.rng.pick(this.#large) : this.rng.pick(this.airports);
     for (let attempt = 0; attempt < 40; attempt++) {
       const arr = this.rng.chance(0.6) ? this.rng.pick(this.#large) : this.rng.pick(this.airports);
-      const nm = routeLength(dep, arr);
+      const nm = distanceNm(dep, arr);
       if (arr !== dep && nm >= Math.min(80, type.maxRangeNm / 4) && nm <= type.maxRangeNm) {
         return { dep, arr, type };
       }
@@ -63,7 +64,7 @@ export class Traffic {
     // Nothing in range after many tries (a remote departure): fly to the nearest other large airport.
     let best = this.#large[0] === dep ? this.#large[1] : this.#large[0];
     for (const a of this.#large) {
-      if (a !== dep && routeLength(dep, a) < routeLength(dep, best)) best = a;
+      if (a !== dep && distanceNm(dep, a) < distanceNm(dep, best)) best = a;
     }
     return { dep, arr: best, type };
   }
@@ -75,7 +76,7 @@ export class Traffic {
     departAt: number,
     transponder: string,
   ): FlightPlanRecord {
-    const nm = routeLength(dep, arr);
+    const nm = distanceNm(dep, arr);
     const cruiseFt = plannedCruise(type, dep, arr);
     const enrouteMin = nm / type.tasKt * 60 + 20;
     const waypoints = Array.from(
@@ -125,7 +126,7 @@ export class Traffic {
     const withPlan = from !== undefined || this.rng.chance(0.93);
     const plan = from?.plan ??
       (withPlan ? this.plan(dep, arr, type, nowMs + this.rng.int(10, 40) * 60_000, transponder) : null);
-    const distanceNm = routeLength(dep, arr);
+    const routeNm = distanceNm(dep, arr);
     return {
       cid: member.cid,
       name: member.name,
@@ -139,7 +140,7 @@ export class Traffic {
       type,
       cruiseFt: plannedCruise(type, dep, arr),
       windKt: this.rng.int(-40, 60),
-      distanceNm,
+      distanceNm: routeNm,
       flownNm: 0,
       phase: plan === null ? "parked" : "preflight",
       groundTicks: plan === null ? this.rng.int(40, 960) : this.rng.int(20, 120),
@@ -159,7 +160,7 @@ export class Traffic {
  * 1,500 ft above the higher airport (Toluca is at 8,466 ft); rounded to 1,000 ft.
  */
 export function plannedCruise(type: AircraftType, dep: Airport, arr: Airport): number {
-  const reachable = Math.min(dep.elevationFt, arr.elevationFt) + routeLength(dep, arr) * 0.4 * 318;
+  const reachable = Math.min(dep.elevationFt, arr.elevationFt) + distanceNm(dep, arr) * 0.4 * 318;
   const lowest = Math.ceil((Math.max(dep.elevationFt, arr.elevationFt, 0) + 1500) / 1000) * 1000;
   return Math.max(lowest, Math.min(type.cruiseFt, Math.floor(reachable / 1000) * 1000));
 }

@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   pollIntervalMs: z.number().int().positive(),
   requestTimeoutMs: z.number().int().positive().default(10_000),
   maxBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  /** Delay before the first retry of a failed request (feed/retry.ts); doubled for each further one. */
+  retryBaseDelayMs: z.number().int().positive().default(DEFAULT_RETRY.baseDelayMs),
   /** How many recent timestamps are remembered for deduplication. */
   rememberTimestamps: z.number().int().positive().default(1_000),
 });
@@ -63,7 +65,7 @@ export default defineActor({
       refreshMs: 5 * 60_000,
       // Retries end within one request timeout of the first try, so a whole poll (at most the budget plus
       // one request) stays under the breaker's call timeout below.
-      retry: { ...DEFAULT_RETRY, budgetMs: config.requestTimeoutMs },
+      retry: { ...DEFAULT_RETRY, baseDelayMs: config.retryBaseDelayMs, budgetMs: config.requestTimeoutMs },
       onRetry: (url, error, delayMs) => {
         ctx.metrics.count("feed_fetch_retries_total");
         ctx.log.info("retrying {url} in {delayMs} ms: {error}", {

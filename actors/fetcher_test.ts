@@ -57,3 +57,48 @@ Deno.test("replays a folder in name order, moves each body once, and drops times
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("live: a 503 is retried within the poll, and the snapshot goes on without tripping the breaker", async () => {
+  let dataHits = 0;
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (request) => {
+    const { pathname, origin } = new URL(request.url);
+    if (pathname === "/status.json") return Response.json({ data: { v3: [`${origin}/data`] } });
+    dataHits++;
+    return dataHits === 1
+      ? new Response("busy", { status: 503 })
+      : new Response(snapshot("2024-01-01T00:00:00Z", 2));
+  });
+  const system = new ActorSystem({
+    type: "supervisor",
+    name: "root",
+    children: [{
+      name: "fetcher",
+      module: new URL("./fetcher.ts", import.meta.url).href,
+      isolation: "inline",
+      // Breaker states reach health with the heartbeat.
+      heartbeatMs: 20,
+      config: {
+        feed: "live",
+        statusUrl: `http://127.0.0.1:${server.addr.port}/status.json`,
+        pollIntervalMs: 60_000,
+        retryBaseDelayMs: 1,
+      },
+    }],
+  }, { log: { level: "fatal", format: "pretty" } });
+  const received: string[] = [];
+  system.bus.serve("processor", ProcessorProtocol, (m) => void received.push(m.body.fetch.source));
+  try {
+    await system.start();
+    await waitFor("the snapshot", () => received.length === 1);
+    assert.equal(received[0], `live:http://127.0.0.1:${server.addr.port}/data`);
+    assert.equal(dataHits, 2);
+    assert.equal(system.bus.metrics.get("feed_fetch_retries_total"), 1);
+    assert.equal(system.bus.metrics.get("feed_fetch_errors_total"), 0);
+    const breakers = () => system.health().find((actor) => actor.name === "fetcher")?.breakers ?? [];
+    await waitFor("the feed breaker in health", () => breakers().length > 0);
+    assert.deepEqual(breakers().map((b) => [b.name, b.state]), [["feed", "closed"]]);
+  } finally {
+    await system.stop();
+    await server.shutdown();
+  }
+});

@@ -99,6 +99,7 @@ export class FeedModel {
     }
     this.pilotCount = pilots;
     this.cadenceMs = options.cadenceMs ?? 15_000;
+    if (!(this.cadenceMs > 0)) throw new RangeError(`cadenceMs must be positive, not ${this.cadenceMs}`);
     this.#startTime = options.startTime ?? Date.UTC(2025, 7, 6, 6, 0, 0);
     this.#rng = new Prng(options.seed ?? 1);
     const airports = options.airports ?? allAirports();
@@ -131,7 +132,7 @@ export class FeedModel {
         ended++;
       }
     }
-    // Every session that ended is replaced by a new log-on, from the oldest prefile when there is one.
+    // Every session that ended is replaced by a new log-on; half of them fly the oldest prefile.
     for (let i = 0; i < ended; i++) {
       const prefile = this.#rng.chance(0.5) ? this.#prefiles.shift() : undefined;
       kept.push(this.#traffic.connect(logonTime, this.now, prefile));

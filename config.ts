@@ -14,8 +14,10 @@ export const EnvSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   VATSIM_STATUS_URL: z.string().url().default("https://status.vatsim.net/status.json"),
-  /** "live", or the path of a folder of recorded `.json` snapshots to replay. */
+  /** "live", "sim" (the built-in simulator), or the path of a folder of recorded `.json` snapshots. */
   FEED: z.string().min(1).default("live"),
+  /** Pilots the built-in simulator flies with FEED=sim. */
+  SIM_PILOTS: z.coerce.number().int().min(0).max(10_000).default(2_000),
   POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Unset → the control routes answer 403. */
   CONTROL_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -51,7 +53,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
   }
   const config = parsed.data;
-  if (config.FEED !== "live") checkReplayFolder(config.FEED);
+  if (config.FEED !== "live" && config.FEED !== "sim") checkReplayFolder(config.FEED);
   return config;
 }
 
@@ -61,13 +63,17 @@ function checkReplayFolder(folder: string): void {
     info = Deno.statSync(folder);
   } catch (error) {
     throw new ConfigError(
-      `FEED=${JSON.stringify(folder)}: not "live" and not a readable folder (${(error as Error).message})`,
+      `FEED=${JSON.stringify(folder)}: not "live", not "sim" and not a readable folder (${
+        (error as Error).message
+      })`,
     );
   }
-  if (!info.isDirectory) throw new ConfigError(`FEED=${JSON.stringify(folder)}: not "live" and not a folder`);
+  if (!info.isDirectory) {
+    throw new ConfigError(`FEED=${JSON.stringify(folder)}: not "live", not "sim" and not a folder`);
+  }
 }
 
 /** How the feed is described in /api/status. */
 export function feedSource(config: Config): string {
-  return config.FEED === "live" ? "live" : `replay:${config.FEED}`;
+  return config.FEED === "live" || config.FEED === "sim" ? config.FEED : `replay:${config.FEED}`;
 }

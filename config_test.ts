@@ -30,7 +30,10 @@ Deno.test("a bad value stops start-up with a message naming the variable", () =>
       [{ POLL_INTERVAL_MS: "5" }, /POLL_INTERVAL_MS="5"/],
       [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
       [{ FAULT_INJECTION: "yes" }, /FAULT_INJECTION/],
-      [{ FEED: "/no/such/folder" }, /FEED="\/no\/such\/folder": not "live" and not a readable folder/],
+      [
+        { FEED: "/no/such/folder" },
+        /FEED="\/no\/such\/folder": not "live", not "sim" and not a readable folder/,
+      ],
     ] as const
   ) {
     assert.throws(
@@ -57,4 +60,11 @@ Deno.test("FEED may name a folder of recorded snapshots", () => {
   } finally {
     Deno.removeSync(folder);
   }
+});
+
+Deno.test("FEED=sim runs the built-in simulator with SIM_PILOTS pilots", () => {
+  const config = loadConfig({ FEED: "sim", SIM_PILOTS: "500" });
+  assert.equal(feedSource(config), "sim");
+  assert.equal(config.SIM_PILOTS, 500);
+  assert.throws(() => loadConfig({ FEED: "sim", SIM_PILOTS: "20000" }), /SIM_PILOTS/);
 });

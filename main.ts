@@ -11,6 +11,7 @@ import { createApp } from "./routes/app.ts";
 import { describeError } from "./runtime/errors.ts";
 import { configureLogging } from "./runtime/logging.ts";
 import { ActorSystem } from "./supervision/system.ts";
+import { startSimulator } from "./sim/server.ts";
 
 async function main(config: Config): Promise<void> {
   const logSettings = { level: config.LOG_LEVEL, format: config.LOG_FORMAT };
@@ -18,7 +19,20 @@ async function main(config: Config): Promise<void> {
   const log = getLogger(["main"]);
   const startedAt = Date.now();
 
-  const system = new ActorSystem(collectorTree(config), {
+  // FEED=sim: the simulated feed runs in this process, one new snapshot per poll, and is fetched like
+  // the live one.
+  const simulator = config.FEED === "sim"
+    ? startSimulator({ pilots: config.SIM_PILOTS, cadenceMs: config.POLL_INTERVAL_MS })
+    : null;
+  const feed = simulator ? { ...config, FEED: "live", VATSIM_STATUS_URL: simulator.statusUrl } : config;
+  if (simulator) {
+    log.info("simulated feed: {pilots} pilots at {url}", {
+      pilots: config.SIM_PILOTS,
+      url: simulator.statusUrl,
+    });
+  }
+
+  const system = new ActorSystem(collectorTree(feed), {
     log: logSettings,
     faults: config.FAULT_INJECTION,
     onGiveUp: (reason) => {
@@ -49,6 +63,7 @@ async function main(config: Config): Promise<void> {
     log.info("{signal}: stopping", { signal });
     await server.shutdown();
     await system.stop();
+    await simulator?.close();
     log.info("stopped");
     Deno.exit(0);
   };

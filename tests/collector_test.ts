@@ -212,3 +212,22 @@ Deno.test("a processor that throws, hangs or exits is restarted with the reason,
     await feed.close();
   }
 });
+
+Deno.test("FEED=sim runs the built-in simulator and stores its snapshots", async () => {
+  await withPgliteDir(async (dataDir) => {
+    const service = await startService({
+      FEED: "sim",
+      SIM_PILOTS: "200",
+      POLL_INTERVAL_MS: "200",
+      DATA_DIR: dataDir,
+    });
+    try {
+      const report = await status(service, "3 simulated snapshots stored", (s) => s.snapshots.stored >= 3);
+      assert.equal(report.feed.source, "sim");
+      assert.equal(report.counts.pilots, 200);
+      assert.equal(report.snapshots.quarantined, 0);
+    } finally {
+      assert.equal(await service.stop(), 0);
+    }
+  });
+});

@@ -1,0 +1,279 @@
+/**
+ * Writes what diffing one snapshot produced (feed/diff.ts) to the network tables of
+ * `0002_network.sql`: one bulk statement per kind of change (`unnest` arrays), each idempotent on a
+ * natural key, so a redelivered snapshot or a processor restarted with an empty diff state writes
+ * nothing twice (G2). Runs on the caller's transaction, beside the `snapshots` row.
+ */
+import { z } from "zod";
+import {
+  controllerKeySchema,
+  type FeedEvent,
+  feedEventSchema,
+  flightKeySchema,
+} from "../feed/diff_events.ts";
+import { POSITION_THRESHOLDS, type SnapshotDiff } from "../feed/diff.ts";
+import { feedTimestamp } from "../feed/v3_schema.ts";
+import type { Queryable } from "./database.ts";
+import * as sql from "./network_sql.ts";
+
+/** Rows per kind that one snapshot may carry on the bus (G4); a 10,000-pilot first snapshot fits. */
+export const MAX_CHANGE_ROWS = 20_000;
+
+/** A position row as the diff keeps it (feed/diff_positions.ts). */
+export const positionRowSchema = z.object({
+  cid: z.number().int().positive(),
+  callsign: z.string(),
+  logon_time: feedTimestamp,
+  at: feedTimestamp,
+  latitude: z.number(),
+  longitude: z.number(),
+  altitude: z.number(),
+  groundspeed: z.number(),
+  heading: z.number(),
+  transponder: z.string(),
+});
+
+/** What the store writes for one snapshot besides its `snapshots` row. */
+export const snapshotChangesSchema = z.object({
+  /** The snapshot's `update_timestamp`: the time of every change in it. */
+  at: feedTimestamp,
+  events: z.array(feedEventSchema).max(MAX_CHANGE_ROWS),
+  positions: z.array(positionRowSchema).max(MAX_CHANGE_ROWS),
+  /** Sessions carried over and still connected: their `last_seen` moves to `at`. */
+  continuedFlights: z.array(flightKeySchema).max(MAX_CHANGE_ROWS),
+  continuedControllers: z.array(controllerKeySchema).max(MAX_CHANGE_ROWS),
+});
+
+/** The input of {@link writeSnapshotChanges}. */
+export type SnapshotChanges = z.output<typeof snapshotChangesSchema>;
+
+/** The part of a diff the store needs. */
+export function snapshotChangesOf(diff: SnapshotDiff): SnapshotChanges {
+  return {
+    at: diff.state.updateTimestamp,
+    events: diff.events,
+    positions: diff.positions,
+    continuedFlights: diff.sessions.flights.continued,
+    continuedControllers: diff.sessions.controllers.continued,
+  };
+}
+
+type Of<T extends FeedEvent["type"]> = Extract<FeedEvent, { type: T }>;
+
+/** The events of one snapshot sorted by type. */
+function byType(events: readonly FeedEvent[]) {
+  const of = <T extends FeedEvent["type"]>(type: T) => events.filter((e): e is Of<T> => e.type === type);
+  return {
+    created: of("FLIGHT_CREATED"),
+    updated: of("FLIGHT_UPDATED"),
+    completed: of("FLIGHT_COMPLETED"),
+    cancelled: of("FLIGHT_CANCELLED"),
+    revised: of("FLIGHT_PLAN_REVISED"),
+    logon: of("CONTROLLER_LOGON"),
+    logoff: of("CONTROLLER_LOGOFF"),
+    frequency: of("FREQUENCY_CHANGE"),
+    atis: of("ATIS_CHANGED"),
+  };
+}
+
+interface SessionKey {
+  cid: number;
+  callsign: string;
+  logon_time: string | null;
+}
+
+/** What an event is about: a session (cid|callsign|logon_time) or a prefile (cid|callsign). */
+export function eventSubject(event: FeedEvent): string {
+  const key: SessionKey = event.type === "FLIGHT_CANCELLED"
+    ? { ...event.prefile, logon_time: null }
+    : event.session;
+  return key.logon_time === null
+    ? `${key.cid}|${key.callsign}`
+    : `${key.cid}|${key.callsign}|${key.logon_time}`;
+}
+
+/**
+ * What makes two events the same one. A session starts and ends once, and a plan revision is its
+ * revision_id, whichever snapshot reports them: so a restarted processor re-creating its sessions adds
+ * no event. Changes (attributes, frequency, ATIS text) are one per snapshot; an ATIS's first broadcast
+ * is one per session.
+ */
+export function eventKey(event: FeedEvent): string {
+  const occurrence = (() => {
+    switch (event.type) {
+      case "FLIGHT_CREATED":
+      case "FLIGHT_COMPLETED":
+      case "CONTROLLER_LOGON":
+      case "CONTROLLER_LOGOFF":
+        return "";
+      case "FLIGHT_CANCELLED":
+        return `revision ${event.revision_id}`;
+      case "FLIGHT_PLAN_REVISED":
+        return event.plan === null ? `removed ${event.at}` : `revision ${event.plan.revision_id}`;
+      case "ATIS_CHANGED":
+        return event.previousLines === null ? "initial" : event.at;
+      case "FLIGHT_UPDATED":
+      case "FREQUENCY_CHANGE":
+        return event.at;
+    }
+  })();
+  return `${event.type}|${eventSubject(event)}|${occurrence}`;
+}
+
+/** Row counts affected per table; zero everywhere for a snapshot already written. */
+export interface WriteCounts {
+  flights: number;
+  flightPlans: number;
+  positions: number;
+  controllerSessions: number;
+  atis: number;
+  frequencyChanges: number;
+  events: number;
+}
+
+/**
+ * Writes one snapshot's changes with bulk statements on `tx` (the snapshot's transaction). Returns the
+ * rows inserted per table (updates of existing rows are not counted).
+ */
+export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChanges): Promise<WriteCounts> {
+  const { at } = changes;
+  const e = byType(changes.events);
+  const keys = (rows: readonly SessionKey[]) => [
+    rows.map((r) => r.cid),
+    rows.map((r) => r.callsign),
+    rows.map((r) => r.logon_time),
+  ];
+  // Inserts return one row per row inserted; upserts say whether each row was new (`inserted`).
+  const run = async (text: string, rows: readonly unknown[], params: () => unknown[]): Promise<number> =>
+    rows.length === 0
+      ? 0
+      : (await tx.query<{ inserted?: boolean }>(text, params())).filter((r) => r.inserted !== false).length;
+
+  const counts: WriteCounts = {
+    flights: 0,
+    flightPlans: 0,
+    positions: 0,
+    controllerSessions: 0,
+    atis: 0,
+    frequencyChanges: 0,
+    events: 0,
+  };
+
+  // Flights: new sessions (or re-created ones), then what happened to the known ones.
+  counts.flights = await run(sql.UPSERT_FLIGHTS, e.created, () => [
+    ...keys(e.created.map((c) => c.session)),
+    e.created.map((c) => c.attributes.name),
+    e.created.map((c) => c.attributes.server),
+    e.created.map((c) => c.attributes.pilot_rating),
+    e.created.map((c) => c.attributes.military_rating),
+    e.created.map((c) => c.plan?.revision_id ?? null),
+    e.created.map((c) => c.plan?.flight_rules ?? null),
+    e.created.map((c) => c.plan?.departure ?? null),
+    e.created.map((c) => c.plan?.arrival ?? null),
+    e.created.map((c) => c.plan?.aircraft_short ?? null),
+    at,
+  ]);
+  await run(sql.FLIGHTS_SEEN, changes.continuedFlights, () => [...keys(changes.continuedFlights), at]);
+  await run(sql.FLIGHTS_UPDATED, e.updated, () => [
+    ...keys(e.updated.map((u) => u.session)),
+    e.updated.map((u) => u.attributes.name),
+    e.updated.map((u) => u.attributes.server),
+    e.updated.map((u) => u.attributes.pilot_rating),
+    e.updated.map((u) => u.attributes.military_rating),
+    at,
+  ]);
+  const sessionRevisions = e.revised.filter((r) => r.session.logon_time !== null);
+  await run(sql.FLIGHTS_REVISED, sessionRevisions, () => [
+    ...keys(sessionRevisions.map((r) => r.session)),
+    sessionRevisions.map((r) => r.plan?.revision_id ?? null),
+    sessionRevisions.map((r) => r.plan?.flight_rules ?? null),
+    sessionRevisions.map((r) => r.plan?.departure ?? null),
+    sessionRevisions.map((r) => r.plan?.arrival ?? null),
+    sessionRevisions.map((r) => r.plan?.aircraft_short ?? null),
+    at,
+  ]);
+  await run(sql.FLIGHTS_COMPLETED, e.completed, () => [
+    ...keys(e.completed.map((c) => c.session)),
+    e.completed.map((c) => c.lastSeen),
+    at,
+  ]);
+
+  // Plan versions: those that came with a new session, and revisions of sessions and prefiles.
+  const plans = [
+    ...e.created.flatMap((c) => c.plan === null ? [] : [{ key: c.session as SessionKey, plan: c.plan }]),
+    ...e.revised.flatMap((r) => r.plan === null ? [] : [{ key: r.session as SessionKey, plan: r.plan }]),
+  ];
+  counts.flightPlans = await run(sql.INSERT_FLIGHT_PLANS, plans, () => [
+    ...keys(plans.map((p) => p.key)),
+    plans.map((p) => p.plan.revision_id),
+    plans.map((p) => JSON.stringify(p.plan)),
+    at,
+  ]);
+  await run(sql.PLANS_CANCELLED, e.cancelled, () => [
+    e.cancelled.map((c) => c.prefile.cid),
+    e.cancelled.map((c) => c.prefile.callsign),
+    e.cancelled.map((c) => c.revision_id),
+    at,
+  ]);
+
+  const p = changes.positions;
+  counts.positions = await run(sql.INSERT_POSITIONS, p, () => [
+    ...keys(p),
+    p.map((r) => r.at),
+    p.map((r) => r.latitude),
+    p.map((r) => r.longitude),
+    p.map((r) => r.altitude),
+    p.map((r) => r.groundspeed),
+    p.map((r) => r.heading),
+    p.map((r) => r.transponder),
+    POSITION_THRESHOLDS.movedMetres,
+    POSITION_THRESHOLDS.climbedFeet,
+    POSITION_THRESHOLDS.groundspeedKnots,
+  ]);
+
+  // Controllers and ATIS stations.
+  counts.controllerSessions = await run(sql.UPSERT_CONTROLLERS, e.logon, () => [
+    ...keys(e.logon.map((l) => l.session)),
+    e.logon.map((l) => l.station),
+    e.logon.map((l) => l.name),
+    e.logon.map((l) => l.frequency),
+    e.logon.map((l) => l.facility),
+    e.logon.map((l) => l.rating),
+    e.logon.map((l) => l.server),
+    e.logon.map((l) => l.visual_range),
+    at,
+  ]);
+  await run(sql.CONTROLLERS_SEEN, changes.continuedControllers, () => [
+    ...keys(changes.continuedControllers),
+    at,
+  ]);
+  counts.frequencyChanges = await run(sql.INSERT_FREQUENCY_CHANGES, e.frequency, () => [
+    ...keys(e.frequency.map((f) => f.session)),
+    e.frequency.map((f) => f.from),
+    e.frequency.map((f) => f.to),
+    at,
+  ]);
+  await run(sql.CONTROLLERS_LOGGED_OFF, e.logoff, () => [
+    ...keys(e.logoff.map((l) => l.session)),
+    e.logoff.map((l) => l.lastSeen),
+    at,
+  ]);
+  counts.atis = await run(sql.INSERT_ATIS, e.atis, () => [
+    ...keys(e.atis.map((a) => a.session)),
+    e.atis.map((a) => a.previousLines === null ? "initial" : at),
+    e.atis.map((a) => a.code),
+    e.atis.map((a) => a.lines.join("\n")),
+    e.atis.map((a) => a.codeChanged ? "t" : "f"),
+    e.atis.map((a) => a.textChanged ? "t" : "f"),
+    at,
+  ]);
+
+  counts.events = await run(sql.INSERT_EVENTS, changes.events, () => [
+    changes.events.map((event) => event.type),
+    changes.events.map((event) => event.at),
+    changes.events.map(eventSubject),
+    changes.events.map(eventKey),
+    changes.events.map((event) => JSON.stringify(event)),
+  ]);
+  return counts;
+}

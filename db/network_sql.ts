@@ -1,0 +1,173 @@
+/**
+ * The bulk statements of db/network.ts. Each takes column arrays (`unnest`) and the snapshot time as its
+ * last parameter; timestamps travel as ISO text so their microseconds survive. Inserts return one row per
+ * row inserted, so the caller can count them.
+ */
+
+const KEY = "f.cid = u.cid and f.callsign = u.callsign and f.logon_time = u.logon_time";
+
+/**
+ * New sessions. A session already stored (a redelivery, or a restarted processor re-creating it) only
+ * takes the newer values; one stored as completed comes back to life only from a later snapshot.
+ */
+export const UPSERT_FLIGHTS = `
+insert into flights as f (cid, callsign, logon_time, first_seen, last_seen, name, server, pilot_rating,
+  military_rating, plan_revision, flight_rules, departure, arrival, aircraft)
+select u.cid, u.callsign, u.logon_time, $13::timestamptz, $13::timestamptz, u.name, u.server,
+  u.pilot_rating, u.military_rating, u.plan_revision, u.flight_rules, u.departure, u.arrival, u.aircraft
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[],
+  $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
+  as u(cid, callsign, logon_time, name, server, pilot_rating, military_rating, plan_revision,
+    flight_rules, departure, arrival, aircraft)
+on conflict (cid, callsign, logon_time) do update set
+  first_seen = least(f.first_seen, excluded.first_seen),
+  last_seen = excluded.last_seen,
+  name = excluded.name,
+  server = excluded.server,
+  pilot_rating = excluded.pilot_rating,
+  military_rating = excluded.military_rating,
+  plan_revision = excluded.plan_revision,
+  flight_rules = excluded.flight_rules,
+  departure = excluded.departure,
+  arrival = excluded.arrival,
+  aircraft = excluded.aircraft,
+  status = case when excluded.last_seen > f.last_seen then 'active' else f.status end,
+  completed_at = case when excluded.last_seen > f.last_seen then null else f.completed_at end
+where excluded.last_seen >= f.last_seen
+returning (xmax = 0) as inserted`;
+
+/** Sessions still connected. */
+export const FLIGHTS_SEEN = `
+update flights f set last_seen = $4::timestamptz
+from unnest($1::int[], $2::text[], $3::timestamptz[]) as u(cid, callsign, logon_time)
+where ${KEY} and f.last_seen < $4::timestamptz`;
+
+export const FLIGHTS_UPDATED = `
+update flights f set name = u.name, server = u.server, pilot_rating = u.pilot_rating,
+  military_rating = u.military_rating
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
+  as u(cid, callsign, logon_time, name, server, pilot_rating, military_rating)
+where ${KEY} and f.last_seen <= $8::timestamptz`;
+
+/** The plan columns of a session follow its newest revision (null ones when the plan was removed). */
+export const FLIGHTS_REVISED = `
+update flights f set plan_revision = u.plan_revision, flight_rules = u.flight_rules,
+  departure = u.departure, arrival = u.arrival, aircraft = u.aircraft
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[],
+  $8::text[]) as u(cid, callsign, logon_time, plan_revision, flight_rules, departure, arrival, aircraft)
+where ${KEY} and f.last_seen <= $9::timestamptz`;
+
+export const FLIGHTS_COMPLETED = `
+update flights f set status = 'completed', completed_at = $5::timestamptz,
+  last_seen = greatest(f.last_seen, u.last_seen)
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+  as u(cid, callsign, logon_time, last_seen)
+where ${KEY} and f.status = 'active'`;
+
+export const INSERT_FLIGHT_PLANS = `
+insert into flight_plans (cid, callsign, logon_time, revision_id, filed_at, flight_rules, departure,
+  arrival, aircraft, plan)
+select u.cid, u.callsign, u.logon_time, u.revision_id, $6::timestamptz, j.plan ->> 'flight_rules',
+  j.plan ->> 'departure', j.plan ->> 'arrival', j.plan ->> 'aircraft_short', j.plan
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::int[], $5::text[])
+  as u(cid, callsign, logon_time, revision_id, plan_text)
+cross join lateral (select u.plan_text::jsonb as plan) as j
+on conflict on constraint flight_plans_version_key do nothing
+returning 1`;
+
+export const PLANS_CANCELLED = `
+update flight_plans p set cancelled_at = $4::timestamptz
+from unnest($1::int[], $2::text[], $3::int[]) as u(cid, callsign, revision_id)
+where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
+  and p.revision_id = u.revision_id and p.cancelled_at is null`;
+
+/**
+ * Kept positions, by the session's flight id, and the session's latest position; one statement, so both
+ * see the same rows. Positions of sessions not stored (never the case in one transaction) are dropped.
+ * $11–$13 are the diff's thresholds (metres, feet, knots); the distance is equirectangular, within
+ * centimetres of the diff's haversine at 100 m.
+ */
+export const INSERT_POSITIONS = `
+with u as (
+  select f.id, u.at, u.latitude, u.longitude, round(u.altitude)::int as altitude,
+    round(u.groundspeed)::int as groundspeed, round(u.heading)::int as heading, u.transponder
+  from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[],
+    $7::float8[], $8::float8[], $9::float8[], $10::text[])
+    as u(cid, callsign, logon_time, at, latitude, longitude, altitude, groundspeed, heading, transponder)
+  join flights f on ${KEY}
+  -- A restarted processor keeps every first sighting: skip those the last kept row already covers.
+  where f.position_at is null or f.position_at >= u.at or f.transponder <> u.transponder
+    or abs(f.altitude - u.altitude) >= $12 or abs(f.groundspeed - u.groundspeed) >= $13
+    or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
+      + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $11
+),
+latest as (
+  update flights f set latitude = u.latitude, longitude = u.longitude, altitude = u.altitude,
+    groundspeed = u.groundspeed, heading = u.heading, transponder = u.transponder, position_at = u.at
+  from u
+  where f.id = u.id and (f.position_at is null or f.position_at <= u.at)
+)
+insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
+select id, at, latitude, longitude, altitude, groundspeed, heading, transponder from u
+on conflict do nothing
+returning 1`;
+
+export const UPSERT_CONTROLLERS = `
+insert into controller_sessions as f (cid, callsign, logon_time, station, name, frequency, facility, rating,
+  server, visual_range, first_seen, last_seen)
+select u.cid, u.callsign, u.logon_time, u.station, u.name, u.frequency, u.facility, u.rating, u.server,
+  round(u.visual_range)::int, $11::timestamptz, $11::timestamptz
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int[],
+  $8::int[], $9::text[], $10::float8[])
+  as u(cid, callsign, logon_time, station, name, frequency, facility, rating, server, visual_range)
+on conflict (cid, callsign, logon_time) do update set
+  first_seen = least(f.first_seen, excluded.first_seen),
+  last_seen = excluded.last_seen,
+  frequency = excluded.frequency,
+  logoff_at = case when excluded.last_seen > f.last_seen then null else f.logoff_at end
+where excluded.last_seen >= f.last_seen
+returning (xmax = 0) as inserted`;
+
+export const CONTROLLERS_SEEN = `
+update controller_sessions f set last_seen = $4::timestamptz
+from unnest($1::int[], $2::text[], $3::timestamptz[]) as u(cid, callsign, logon_time)
+where ${KEY} and f.last_seen < $4::timestamptz`;
+
+/** Each change, and the session's current frequency. */
+export const INSERT_FREQUENCY_CHANGES = `
+with u as (
+  select * from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
+    as u(cid, callsign, logon_time, from_frequency, to_frequency)
+),
+current as (
+  update controller_sessions f set frequency = u.to_frequency
+  from u
+  where ${KEY} and f.last_seen <= $6::timestamptz
+)
+insert into frequency_changes (cid, callsign, logon_time, at, from_frequency, to_frequency)
+select cid, callsign, logon_time, $6::timestamptz, from_frequency, to_frequency from u
+on conflict do nothing
+returning 1`;
+
+export const CONTROLLERS_LOGGED_OFF = `
+update controller_sessions f set logoff_at = $5::timestamptz, last_seen = greatest(f.last_seen, u.last_seen)
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+  as u(cid, callsign, logon_time, last_seen)
+where ${KEY} and f.logoff_at is null`;
+
+export const INSERT_ATIS = `
+insert into atis (cid, callsign, logon_time, revision, at, code, text, code_changed, text_changed)
+select u.cid, u.callsign, u.logon_time, u.revision, $9::timestamptz, u.code, u.text, u.code_changed,
+  u.text_changed
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::bool[],
+  $8::bool[]) as u(cid, callsign, logon_time, revision, code, text, code_changed, text_changed)
+on conflict do nothing
+returning 1`;
+
+export const INSERT_EVENTS = `
+insert into events (type, at, subject, event_key, payload)
+select u.type, u.at, u.subject, u.event_key, u.payload::jsonb
+from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
+  as u(type, at, subject, event_key, payload)
+on conflict do nothing
+returning 1`;

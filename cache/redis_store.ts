@@ -96,9 +96,10 @@ export class RedisStore implements CacheStore {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#probe);
+    if (this.#client.status === "end") return;
     // Between reconnect attempts the socket is already gone: disconnect() only cancels the next attempt,
     // and no 'end' event follows.
-    const socketOpen = !["end", "reconnecting", "wait"].includes(this.#client.status);
+    const socketOpen = !["reconnecting", "wait"].includes(this.#client.status);
     const ended = new Promise<void>((resolve) => this.#client.once("end", () => resolve()));
     this.#client.disconnect();
     if (socketOpen) await ended;

@@ -82,6 +82,10 @@ interface SessionKey {
   logon_time: string | null;
 }
 
+function sessionId(key: SessionKey): string {
+  return `${key.cid}|${key.callsign}|${key.logon_time}`;
+}
+
 /** What an event is about: a session (cid|callsign|logon_time) or a prefile (cid|callsign). */
 export function eventSubject(event: FeedEvent): string {
   const key: SessionKey = event.type === "FLIGHT_CANCELLED"
@@ -118,6 +122,18 @@ export function eventKey(event: FeedEvent): string {
     }
   })();
   return `${event.type}|${eventSubject(event)}|${occurrence}`;
+}
+
+/**
+ * The event as JSON, except that a plan is named by its revision_id: the plan itself is stored once, in
+ * flight_plans, under the same session and revision (it is most of an event's size otherwise).
+ */
+export function eventPayload(event: FeedEvent): string {
+  if (event.type !== "FLIGHT_CREATED" && event.type !== "FLIGHT_PLAN_REVISED") return JSON.stringify(event);
+  return JSON.stringify({
+    ...event,
+    plan: event.plan === null ? null : { revision_id: event.plan.revision_id },
+  });
 }
 
 /** Row counts affected per table; zero everywhere for a snapshot already written. */
@@ -206,6 +222,10 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
   counts.flightPlans = await run(sql.INSERT_FLIGHT_PLANS, plans, () => [
     ...keys(plans.map((p) => p.key)),
     plans.map((p) => p.plan.revision_id),
+    plans.map((p) => p.plan.flight_rules),
+    plans.map((p) => p.plan.departure),
+    plans.map((p) => p.plan.arrival),
+    plans.map((p) => p.plan.aircraft_short),
     plans.map((p) => JSON.stringify(p.plan)),
     at,
   ]);
@@ -217,6 +237,7 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
   ]);
 
   const p = changes.positions;
+  const created = new Set(e.created.map((c) => sessionId(c.session)));
   counts.positions = await run(sql.INSERT_POSITIONS, p, () => [
     ...keys(p),
     p.map((r) => r.at),
@@ -226,6 +247,7 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
     p.map((r) => r.groundspeed),
     p.map((r) => r.heading),
     p.map((r) => r.transponder),
+    p.map((r) => created.has(sessionId(r)) ? "t" : "f"),
     POSITION_THRESHOLDS.movedMetres,
     POSITION_THRESHOLDS.climbedFeet,
     POSITION_THRESHOLDS.groundspeedKnots,
@@ -273,7 +295,7 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
     changes.events.map((event) => event.at),
     changes.events.map(eventSubject),
     changes.events.map(eventKey),
-    changes.events.map((event) => JSON.stringify(event)),
+    changes.events.map(eventPayload),
   ]);
   return counts;
 }

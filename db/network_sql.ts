@@ -65,13 +65,13 @@ from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[])
 where ${KEY} and f.status = 'active'`;
 
 export const INSERT_FLIGHT_PLANS = `
-insert into flight_plans (cid, callsign, logon_time, revision_id, filed_at, flight_rules, departure,
-  arrival, aircraft, plan)
-select u.cid, u.callsign, u.logon_time, u.revision_id, $6::timestamptz, j.plan ->> 'flight_rules',
-  j.plan ->> 'departure', j.plan ->> 'arrival', j.plan ->> 'aircraft_short', j.plan
-from unnest($1::int[], $2::text[], $3::timestamptz[], $4::int[], $5::text[])
-  as u(cid, callsign, logon_time, revision_id, plan_text)
-cross join lateral (select u.plan_text::jsonb as plan) as j
+insert into flight_plans (cid, callsign, logon_time, revision_id, flight_rules, departure, arrival,
+  aircraft, plan, filed_at)
+select u.cid, u.callsign, u.logon_time, u.revision_id, u.flight_rules, u.departure, u.arrival,
+  u.aircraft, u.plan::jsonb, $10::timestamptz
+from unnest($1::int[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[],
+  $8::text[], $9::text[])
+  as u(cid, callsign, logon_time, revision_id, flight_rules, departure, arrival, aircraft, plan)
 on conflict on constraint flight_plans_version_key do nothing
 returning 1`;
 
@@ -82,33 +82,31 @@ where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
   and p.revision_id = u.revision_id and p.cancelled_at is null`;
 
 /**
- * Kept positions, by the session's flight id, and the session's latest position; one statement, so both
- * see the same rows. Positions of sessions not stored (never the case in one transaction) are dropped.
- * $11–$13 are the diff's thresholds (metres, feet, knots); the distance is equirectangular, within
- * centimetres of the diff's haversine at 100 m.
+ * Kept positions: each moves its session's latest position and becomes a row, by the session's id, in
+ * one statement. A first sighting (a session the diff created) that the last stored position already
+ * covers is skipped: a restarted processor sees every session for the first time. $12–$14 are the
+ * diff's thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the
+ * diff's haversine at 100 m.
  */
 export const INSERT_POSITIONS = `
-with u as (
-  select f.id, u.at, u.latitude, u.longitude, round(u.altitude)::int as altitude,
-    round(u.groundspeed)::int as groundspeed, round(u.heading)::int as heading, u.transponder
+with kept as (
+  update flights f set latitude = u.latitude, longitude = u.longitude, altitude = round(u.altitude),
+    groundspeed = round(u.groundspeed), heading = round(u.heading), transponder = u.transponder,
+    position_at = u.at
   from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[],
-    $7::float8[], $8::float8[], $9::float8[], $10::text[])
-    as u(cid, callsign, logon_time, at, latitude, longitude, altitude, groundspeed, heading, transponder)
-  join flights f on ${KEY}
-  -- A restarted processor keeps every first sighting: skip those the last kept row already covers.
-  where f.position_at is null or f.position_at >= u.at or f.transponder <> u.transponder
-    or abs(f.altitude - u.altitude) >= $12 or abs(f.groundspeed - u.groundspeed) >= $13
+    $7::float8[], $8::float8[], $9::float8[], $10::text[], $11::bool[])
+    as u(cid, callsign, logon_time, at, latitude, longitude, altitude, groundspeed, heading, transponder,
+      first_sighting)
+  where ${KEY} and (f.position_at is null or f.position_at < u.at and (not u.first_sighting
+    or f.transponder <> u.transponder
+    or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
     or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
-      + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $11
-),
-latest as (
-  update flights f set latitude = u.latitude, longitude = u.longitude, altitude = u.altitude,
-    groundspeed = u.groundspeed, heading = u.heading, transponder = u.transponder, position_at = u.at
-  from u
-  where f.id = u.id and (f.position_at is null or f.position_at <= u.at)
+      + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $12))
+  returning f.id, f.position_at, f.latitude, f.longitude, f.altitude, f.groundspeed, f.heading,
+    f.transponder
 )
 insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
-select id, at, latitude, longitude, altitude, groundspeed, heading, transponder from u
+select * from kept
 on conflict do nothing
 returning 1`;
 

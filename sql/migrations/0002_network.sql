@@ -32,18 +32,19 @@ create table flights (
   status text not null default 'active' check (status in ('active', 'completed')),
   completed_at timestamptz,
   unique (cid, callsign, logon_time)
-);
+) with (fillfactor = 70);
 
+-- Every snapshot moves last_seen and the position of thousands of rows: no index covers those columns,
+-- and pages keep free space (fillfactor), so the updates stay HOT (no index writes). A bounding box is
+-- filtered over the active rows (a few thousand); the past is answered from positions.
 -- /api/flights: the active ones now, or those alive at a moment (first_seen <= at <= last_seen).
 create index flights_active_idx on flights (callsign) where status = 'active';
-create index flights_seen_idx on flights (first_seen, last_seen);
+create index flights_first_seen_idx on flights (first_seen);
 -- Callsign prefix (text_pattern_ops serves `like 'BAW%'` whatever the collation).
 create index flights_callsign_prefix_idx on flights (callsign text_pattern_ops);
 create index flights_departure_idx on flights (departure);
 create index flights_arrival_idx on flights (arrival);
 create index flights_aircraft_idx on flights (aircraft);
--- Bounding box on the latest position.
-create index flights_position_idx on flights (latitude, longitude) where status = 'active';
 
 -- Versions of a plan, by the feed's revision_id. Prefiles have no session yet: logon_time is null.
 create table flight_plans (
@@ -100,9 +101,11 @@ create table controller_sessions (
   last_seen timestamptz not null,
   logoff_at timestamptz,
   unique (cid, callsign, logon_time)
-);
+) with (fillfactor = 70);
 
-create index controller_sessions_time_idx on controller_sessions (first_seen, last_seen);
+-- By time range: sessions that started before its end and had not logged off before its start.
+create index controller_sessions_time_idx on controller_sessions (first_seen);
+create index controller_sessions_logoff_idx on controller_sessions (logoff_at);
 create index controller_sessions_callsign_idx on controller_sessions (callsign text_pattern_ops, first_seen);
 create index controller_sessions_active_idx on controller_sessions (callsign) where logoff_at is null;
 

@@ -1,32 +1,47 @@
 /**
- * The processor: parses and validates each raw snapshot, then sends its summary and rejected records to
- * the store and the summary to the cache. A body that is not a v3 snapshot goes to the store's quarantine
- * with the reason (G3); nothing a snapshot contains can crash the processor.
+ * The processor: parses and validates each raw snapshot, diffs it against the state carried from the
+ * previous one (sessions, plans, controllers, kept positions), then sends its summary, the diff's
+ * changes and rejected records to the store and the summary to the cache. A body that is not a v3
+ * snapshot goes to the store's quarantine with the reason (G3); nothing a snapshot contains can crash the
+ * processor. The diff state lives only here: after a restart the next snapshot re-creates every session,
+ * which the store's natural keys absorb.
  */
 import { z } from "zod";
 import { defineActor } from "../runtime/actor.ts";
-import { parseSnapshot, summariseSnapshot } from "../feed/parse_snapshot.ts";
+import type { ActorRef } from "../runtime/protocol.ts";
+import { DEFAULT_GRACE_MS, diffSnapshots, type DiffState } from "../feed/diff.ts";
+import { type FeedSnapshot, parseSnapshot, summariseSnapshot } from "../feed/parse_snapshot.ts";
 import { peekUpdateTimestamp } from "../feed/timestamp.ts";
+import { MAX_CHANGE_ROWS, type SnapshotChanges, snapshotChangesOf } from "../db/network.ts";
 import { CacheProtocol, ProcessorProtocol, SERVICES, StoreProtocol } from "./protocol.ts";
 
 const ConfigSchema = z.object({
   /** Rejected records sent to the quarantine per snapshot; the rest are counted, not kept. */
   maxRejectedPerSnapshot: z.number().int().nonnegative().max(100).default(100),
+  /** How long a session may be missing from the feed before it counts as ended (feed/diff.ts). */
+  graceMs: z.number().int().nonnegative().default(DEFAULT_GRACE_MS),
 });
+
+interface State {
+  store: ActorRef<typeof StoreProtocol>;
+  cache: ActorRef<typeof CacheProtocol>;
+  /** Null until the first snapshot of this incarnation. */
+  diff: DiffState | null;
+}
 
 export default defineActor({
   protocol: ProcessorProtocol,
   config: ConfigSchema,
-  start: (ctx) => ({
+  start: (ctx): State => ({
     store: ctx.ref(SERVICES.store, StoreProtocol),
     cache: ctx.ref(SERVICES.cache, CacheProtocol),
+    diff: null,
   }),
-  handle(state, message, ctx) {
+  handle(state, message, ctx): State {
     const { fetch, raw } = message.body;
     const bytes = new Uint8Array(raw);
     const startedAt = performance.now();
     const parsed = parseSnapshot(bytes);
-    ctx.metrics.count("snapshot_processing_ms_total", performance.now() - startedAt);
     if (!parsed.ok) {
       ctx.metrics.count("snapshots_rejected_total");
       ctx.log.warn("{source} is not a v3 snapshot, quarantined: {reason}", {
@@ -49,9 +64,67 @@ export default defineActor({
     for (const record of parsed.flagged) {
       for (const flag of record.flags) ctx.metrics.count("records_flagged_total", 1, { flag });
     }
+    const { diff, ...result } = diffed(state.diff, parsed.snapshot, ctx.config.graceMs);
+    const { changes, dropped } = bounded(result.changes);
+    if (dropped > 0) {
+      ctx.metrics.count("changes_dropped_total", dropped);
+      ctx.log.error("snapshot {timestamp}: {dropped} changes beyond {max} per kind left out", {
+        timestamp: summary.updateTimestamp,
+        dropped,
+        max: MAX_CHANGE_ROWS,
+      });
+    }
+    ctx.metrics.count("snapshot_processing_ms_total", performance.now() - startedAt);
     ctx.metrics.count("snapshots_processed_total");
-    state.store.tell("store.snapshot", { fetch, summary, rejected, rejectedTotal: parsed.rejected.length });
+    ctx.metrics.count("events_total", changes.events.length);
+    state.store.tell("store.snapshot", {
+      fetch,
+      summary,
+      rejected,
+      rejectedTotal: parsed.rejected.length,
+      changes,
+    });
     state.cache.tell("cache.put", { summary, fetch });
-    return state;
+    return { ...state, diff };
   },
 });
+
+/**
+ * Diffs a snapshot newer than the state; one that is not newer (the feed going back in time, which the
+ * cache flags as stale) changes nothing and leaves the state as it was.
+ */
+function diffed(
+  previous: DiffState | null,
+  snapshot: FeedSnapshot,
+  graceMs: number,
+): { changes: SnapshotChanges; diff: DiffState | null } {
+  const at = snapshot.general.update_timestamp;
+  if (previous !== null && at <= previous.updateTimestamp) {
+    return {
+      changes: { at, events: [], positions: [], continuedFlights: [], continuedControllers: [] },
+      diff: previous,
+    };
+  }
+  const diff = diffSnapshots(previous, snapshot, { graceMs });
+  return { changes: snapshotChangesOf(diff), diff: diff.state };
+}
+
+/** Each list cut to what one message may carry (G4), and how many entries were left out. */
+function bounded(changes: SnapshotChanges): { changes: SnapshotChanges; dropped: number } {
+  let dropped = 0;
+  const cut = <T>(list: T[]): T[] => {
+    if (list.length <= MAX_CHANGE_ROWS) return list;
+    dropped += list.length - MAX_CHANGE_ROWS;
+    return list.slice(0, MAX_CHANGE_ROWS);
+  };
+  return {
+    changes: {
+      at: changes.at,
+      events: cut(changes.events),
+      positions: cut(changes.positions),
+      continuedFlights: cut(changes.continuedFlights),
+      continuedControllers: cut(changes.continuedControllers),
+    },
+    dropped,
+  };
+}

@@ -95,3 +95,24 @@ Deno.test("one bad pilot is rejected alone; the rest of its snapshot goes on", a
     assert.match(body.rejected[0].reason, /pilots\[3\]\.cid/);
   });
 });
+
+Deno.test("the processor keeps the diff state: pair-a then pair-b sends the sessions pair-b ended and began", async () => {
+  await withProcessor(async (send, store) => {
+    send(await Deno.readFile(FIXTURES + "vatsim-data_2021-04-09T1543Z_pair-a.json"));
+    send(await Deno.readFile(FIXTURES + "vatsim-data_2021-04-09T1619Z_pair-b.json"));
+    await waitFor("both snapshots", () => store.length === 2);
+    const [first, second] = store.map((m) => (m.body as Snapshot).changes);
+    const count = (events: { type: string }[], type: string) => events.filter((e) => e.type === type).length;
+    assert.equal(count(first.events, "FLIGHT_CREATED"), 1077);
+    assert.equal(first.positions.length, 1077);
+    assert.equal(count(second.events, "FLIGHT_CREATED"), 377);
+    assert.equal(count(second.events, "FLIGHT_COMPLETED"), 371);
+    assert.equal(second.continuedFlights.length, 706);
+
+    // The same snapshot again (a redelivery past the fetcher) is not newer: it changes nothing.
+    send(await Deno.readFile(FIXTURES + "vatsim-data_2021-04-09T1619Z_pair-b.json"));
+    await waitFor("the third", () => store.length === 3);
+    const third = (store[2].body as Snapshot).changes;
+    assert.deepEqual([third.events.length, third.positions.length, third.continuedFlights.length], [0, 0, 0]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { defineProtocol } from "../runtime/protocol.ts";
+import { snapshotChangesSchema } from "../db/network.ts";
 
 /** The feed's `update_timestamp`, normalised to ISO with 6 fractional digits (feed/timestamp.ts). */
 const FeedTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
@@ -59,6 +60,8 @@ export const StoreProtocol = defineProtocol({
       /** Bounded by the processor; `rejectedTotal` keeps the full count. */
       rejected: z.array(RejectedRecordSchema).max(100),
       rejectedTotal: z.number().int().nonnegative(),
+      /** What the diff against the previous snapshot found; each list bounded (db/network.ts). */
+      changes: snapshotChangesSchema,
     }),
   },
   /** A body that is not a v3 snapshot at all: kept with its reason and (capped) raw bytes. */

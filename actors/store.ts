@@ -1,7 +1,8 @@
 /**
- * The store: applies the migrations in `sql/migrations/` at start, then writes one `snapshots` row per
- * snapshot (a redelivered one is a counted duplicate, G2) and quarantines what the processor rejected.
- * PostgreSQL when a URL is configured, embedded PGlite in `dataDir` otherwise; calls go through a breaker.
+ * The store: applies the migrations in `sql/migrations/` at start, then writes each snapshot in one
+ * transaction: its `snapshots` row (a redelivered one is a counted duplicate, G2), the changes the
+ * processor's diff found (db/network.ts), and the records it rejected. PostgreSQL when a URL is
+ * configured, embedded PGlite in `dataDir` otherwise; calls go through a breaker.
  */
 import { z } from "zod";
 import { type ActorContext, defineActor } from "../runtime/actor.ts";
@@ -9,6 +10,8 @@ import { describeError } from "../runtime/errors.ts";
 import { type Database, openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import { insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshots.ts";
+import { writeSnapshotChanges } from "../db/network.ts";
+import { dropPositionPartitionsBefore, ensurePositionPartitions } from "../db/position_partitions.ts";
 import type { CircuitBreaker } from "../supervision/circuit_breaker.ts";
 import { StoreProtocol } from "./protocol.ts";
 
@@ -16,11 +19,17 @@ const ConfigSchema = z.object({
   databaseUrl: z.string().nullable().default(null),
   dataDir: z.string().min(1),
   queryTimeoutMs: z.number().int().positive().default(10_000),
+  /** Position partitions older than this many days (on the feed's clock) are dropped; null keeps all. */
+  positionRetentionDays: z.number().int().positive().nullable().default(null),
 });
+
+const DAY_MS = 86_400_000;
 
 interface State {
   db: Database;
   breaker: CircuitBreaker;
+  /** The UTC day (epoch ms / DAY_MS) whose position partitions were last made sure of. */
+  partitionDay: number | null;
 }
 
 type Context = ActorContext<typeof StoreProtocol, z.output<typeof ConfigSchema>>;
@@ -45,12 +54,18 @@ export default defineActor({
       await db.close();
       throw error;
     }
-    return { db, breaker: ctx.breaker("database", { callTimeoutMs: 2 * config.queryTimeoutMs }) };
+    return {
+      db,
+      breaker: ctx.breaker("database", { callTimeoutMs: 2 * config.queryTimeoutMs }),
+      partitionDay: null,
+    };
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
       case "store.snapshot": {
-        const { fetch, summary, rejected } = message.body;
+        const { fetch, summary, rejected, changes } = message.body;
+        const partitionDay = await preparePositions(state, ctx, summary.updateTimestamp);
+        const startedAt = performance.now();
         const outcome = await write(
           state,
           ctx,
@@ -65,6 +80,7 @@ export default defineActor({
                 fetchMs: fetch.fetchMs,
               });
               if (outcome === "duplicate") return outcome;
+              await writeSnapshotChanges(tx, changes);
               for (const record of rejected) {
                 await insertQuarantine(tx, {
                   source: fetch.source,
@@ -80,6 +96,7 @@ export default defineActor({
         );
         if (outcome === "stored") {
           ctx.metrics.count("snapshots_stored_total");
+          ctx.metrics.count("snapshot_write_ms_total", performance.now() - startedAt);
           ctx.log.info("stored snapshot {timestamp}: {pilots} pilots, {controllers} controllers", {
             timestamp: summary.updateTimestamp,
             pilots: summary.pilots,
@@ -88,7 +105,7 @@ export default defineActor({
         } else if (outcome === "duplicate") {
           ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "store" });
         }
-        return state;
+        return { ...state, partitionDay };
       }
       case "store.quarantine": {
         const { fetch, reason, raw, updateTimestamp } = message.body;
@@ -120,6 +137,28 @@ export default defineActor({
     await state.db.close();
   },
 });
+
+/**
+ * Once per feed day: creates the position partitions of that day and the next ahead of the writes, and
+ * applies the retention. A failure only costs placement (rows wait in the default partition and move
+ * when the partition is made), so it is logged and retried the next snapshot, never fatal.
+ */
+async function preparePositions(state: State, ctx: Context, updateTimestamp: string): Promise<number | null> {
+  const atMs = Date.parse(updateTimestamp);
+  const day = Math.floor(atMs / DAY_MS);
+  if (state.partitionDay === day) return day;
+  const retentionDays = ctx.config.positionRetentionDays;
+  const outcome = await write(state, ctx, `position partitions for ${updateTimestamp}`, async (db) => {
+    const created = await ensurePositionPartitions(db, new Date(day * DAY_MS), new Date((day + 2) * DAY_MS));
+    const dropped = retentionDays === null
+      ? []
+      : await dropPositionPartitionsBefore(db, new Date((day - retentionDays) * DAY_MS));
+    if (created.length + dropped.length > 0) {
+      ctx.log.info("position partitions created: {created}; dropped: {dropped}", { created, dropped });
+    }
+  });
+  return outcome === "failed" ? state.partitionDay : day;
+}
 
 /**
  * Runs a write through the breaker. A failed write is logged and counted, not a crash: restarting the

@@ -27,6 +27,10 @@ export function collectorTree(config: Config): SupervisorSpecInput {
         // Embedded PGlite runs initdb on a new DATA_DIR (about 6 s here; more on a slow disk).
         startTimeoutMs: 120_000,
         shutdownMs: 15_000,
+        // Embedded PGlite runs on the store's own thread: a snapshot whose sessions are all new (the
+        // first one, or one after a restart) takes seconds to write there, during which no ping is
+        // answered. Hung means silent for 15 s, past the write but within the 20 s breaker timeout.
+        heartbeatMs: 10_000,
         mailbox: {
           capacity: 64,
           kinds: { "store.snapshot": "backpressure", "store.quarantine": "backpressure" },

@@ -75,6 +75,18 @@ Deno.test("replaying the fixtures into PGlite stores 5 snapshots once each and q
         "select count(*)::int as n, count(distinct update_timestamp)::int as distinct_timestamps from snapshots",
       );
       assert.deepEqual(rows, [{ n: 5, distinct_timestamps: 5 }]);
+      // The diff went through the processor into the network tables: pair-a and pair-b (the two first
+      // snapshots) share 706 sessions, and the last snapshot's 638 pilots are the active flights.
+      const flights = await db.query<{ both: number; active: number }>(
+        `with s as (select update_timestamp as at, row_number() over (order by update_timestamp) as n
+          from snapshots)
+        select
+          count(*) filter (where first_seen = (select at from s where n = 1)
+            and last_seen = (select at from s where n = 2))::int as both,
+          count(*) filter (where status = 'active')::int as active
+        from flights`,
+      );
+      assert.deepEqual(flights, [{ both: 706, active: 638 }]);
       const quarantine = await db.query<{ scope: string; source: string; reason: string }>(
         "select scope, source, reason from quarantine order by id",
       );

@@ -101,12 +101,12 @@ function diffed(
   const at = snapshot.general.update_timestamp;
   if (previous !== null && at <= previous.updateTimestamp) {
     return {
-      changes: { at, events: [], positions: [], continuedFlights: [], continuedControllers: [] },
+      changes: { at, graceMs, events: [], positions: [], continuedFlights: [], continuedControllers: [] },
       diff: previous,
     };
   }
   const diff = diffSnapshots(previous, snapshot, { graceMs });
-  return { changes: snapshotChangesOf(diff), diff: diff.state };
+  return { changes: snapshotChangesOf(diff, graceMs), diff: diff.state };
 }
 
 /** Each list cut to what one message may carry (G4), and how many entries were left out. */
@@ -120,6 +120,7 @@ function bounded(changes: SnapshotChanges): { changes: SnapshotChanges; dropped:
   return {
     changes: {
       at: changes.at,
+      graceMs: changes.graceMs,
       events: cut(changes.events),
       positions: cut(changes.positions),
       continuedFlights: cut(changes.continuedFlights),

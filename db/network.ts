@@ -11,7 +11,7 @@ import {
   feedEventSchema,
   flightKeySchema,
 } from "../feed/diff_events.ts";
-import { POSITION_THRESHOLDS, type SnapshotDiff } from "../feed/diff.ts";
+import { DEFAULT_GRACE_MS, POSITION_THRESHOLDS, type SnapshotDiff } from "../feed/diff.ts";
 import { feedTimestamp } from "../feed/v3_schema.ts";
 import type { Queryable } from "./database.ts";
 import * as sql from "./network_sql.ts";
@@ -39,6 +39,8 @@ export const snapshotChangesSchema = z.object({
   at: feedTimestamp,
   events: z.array(feedEventSchema).max(MAX_CHANGE_ROWS),
   positions: z.array(positionRowSchema).max(MAX_CHANGE_ROWS),
+  /** How long a session may be missing before it ends (the diff's grace period). */
+  graceMs: z.number().int().nonnegative(),
   /** Sessions carried over and still connected: their `last_seen` moves to `at`. */
   continuedFlights: z.array(flightKeySchema).max(MAX_CHANGE_ROWS),
   continuedControllers: z.array(controllerKeySchema).max(MAX_CHANGE_ROWS),
@@ -47,10 +49,11 @@ export const snapshotChangesSchema = z.object({
 /** The input of {@link writeSnapshotChanges}. */
 export type SnapshotChanges = z.output<typeof snapshotChangesSchema>;
 
-/** The part of a diff the store needs. */
-export function snapshotChangesOf(diff: SnapshotDiff): SnapshotChanges {
+/** The part of a diff the store needs; `graceMs` is the one the diff ran with. */
+export function snapshotChangesOf(diff: SnapshotDiff, graceMs: number = DEFAULT_GRACE_MS): SnapshotChanges {
   return {
     at: diff.state.updateTimestamp,
+    graceMs,
     events: diff.events,
     positions: diff.positions,
     continuedFlights: diff.sessions.flights.continued,
@@ -148,8 +151,9 @@ export interface WriteCounts {
 }
 
 /**
- * Writes one snapshot's changes with bulk statements on `tx` (the snapshot's transaction). Returns the
- * rows inserted per table (updates of existing rows are not counted).
+ * Writes one snapshot's changes with bulk statements on `tx` (the snapshot's transaction), then ends
+ * the sessions stored as active but missing for longer than the grace period. Returns the rows the
+ * changes inserted per table (updates of existing rows, and the sweep's, are not counted).
  */
 export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChanges): Promise<WriteCounts> {
   const { at } = changes;
@@ -289,6 +293,10 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
     e.atis.map((a) => a.textChanged ? "t" : "f"),
     at,
   ]);
+
+  // What the diff could not end because a restarted processor no longer knew it.
+  await tx.query(sql.SWEEP_FLIGHTS, [at, at, changes.graceMs]);
+  await tx.query(sql.SWEEP_CONTROLLERS, [at, at, changes.graceMs]);
 
   counts.events = await run(sql.INSERT_EVENTS, changes.events, () => [
     changes.events.map((event) => event.type),

@@ -169,3 +169,38 @@ from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
   as u(type, at, subject, event_key, payload)
 on conflict do nothing
 returning 1`;
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
+
+/**
+ * Sessions not seen for longer than the grace period ($3 ms before $1; $2 is $1 as the feed wrote it)
+ * end here, with the event the diff would have sent: this catches what a restarted processor forgot.
+ */
+export const SWEEP_FLIGHTS = `
+with ended as (
+  update flights f set status = 'completed', completed_at = $1::timestamptz
+  where f.status = 'active' and f.last_seen < $1::timestamptz - make_interval(secs => $3::float8 / 1000)
+  returning f.cid, f.callsign, ${iso("f.logon_time")} as logon_time, ${iso("f.last_seen")} as last_seen
+)
+insert into events (type, at, subject, event_key, payload)
+select 'FLIGHT_COMPLETED', $1::timestamptz, s.subject, 'FLIGHT_COMPLETED|' || s.subject || '|',
+  jsonb_build_object('type', 'FLIGHT_COMPLETED', 'at', $2::text, 'session',
+    jsonb_build_object('cid', cid, 'callsign', callsign, 'logon_time', logon_time), 'lastSeen', last_seen)
+from (select *, cid || '|' || callsign || '|' || logon_time as subject from ended) as s
+on conflict do nothing`;
+
+export const SWEEP_CONTROLLERS = `
+with ended as (
+  update controller_sessions f set logoff_at = $1::timestamptz
+  where f.logoff_at is null and f.last_seen < $1::timestamptz - make_interval(secs => $3::float8 / 1000)
+  returning f.cid, f.callsign, f.station, ${iso("f.logon_time")} as logon_time,
+    ${iso("f.last_seen")} as last_seen
+)
+insert into events (type, at, subject, event_key, payload)
+select 'CONTROLLER_LOGOFF', $1::timestamptz, s.subject, 'CONTROLLER_LOGOFF|' || s.subject || '|',
+  jsonb_build_object('type', 'CONTROLLER_LOGOFF', 'at', $2::text, 'session',
+    jsonb_build_object('cid', cid, 'callsign', callsign, 'logon_time', logon_time), 'station', station,
+    'lastSeen', last_seen)
+from (select *, cid || '|' || callsign || '|' || logon_time as subject from ended) as s
+on conflict do nothing`;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { diffSnapshots, type DiffState } from "../feed/diff.ts";
+import { diffSnapshots, type DiffState, feedEventSchema } from "../feed/diff.ts";
 import { type FeedSnapshot, parseSnapshot } from "../feed/parse_snapshot.ts";
 import { driverCases } from "../tests/helpers/databases.ts";
 import { FIXTURES } from "../tests/helpers/fixtures.ts";
@@ -139,13 +139,24 @@ for (const driver of driverCases) {
     assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), before.flights);
   });
 
-  test("restarted before pair-b: its sessions re-created, the 706 not doubled", async (db) => {
+  test("restarted before pair-b: its sessions re-created, the 706 not doubled, the ended ones ended", async (db) => {
     await replay(db, null, pairA);
     await replay(db, null, pairB); // no state: nothing completes, the 706 are "created" again
     assert.equal(await count(db, "flights"), pairA.pilots.length + 377);
     assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), pairA.pilots.length + 377);
     const both = "flights where first_seen = $1::timestamptz and last_seen = $2::timestamptz";
     assert.equal(await count(db, both, [A, B]), 706);
+    // The sessions that ended meanwhile are still ended, from what the store holds.
+    assert.equal(await count(db, "flights where status = 'completed' and completed_at = $1", [B]), 371);
+    assert.equal(await count(db, "events where type = 'FLIGHT_COMPLETED' and at = $1", [B]), 371);
+    assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
+    const [event] = await db.query<{ payload: unknown }>(
+      "select payload from events where type = 'FLIGHT_COMPLETED' limit 1",
+    );
+    feedEventSchema.parse(event.payload);
+    const loggedOff = await count(db, "events where type = 'CONTROLLER_LOGOFF'");
+    assert.ok(loggedOff > 0);
+    assert.equal(await count(db, "controller_sessions where logoff_at is not null"), loggedOff);
   });
 
   test("position partitions: created ahead, rows moved out of the default, dropped for retention", async (db) => {

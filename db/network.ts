@@ -193,7 +193,6 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
     e.created.map((c) => c.plan?.aircraft_short ?? null),
     at,
   ]);
-  await run(sql.FLIGHTS_SEEN, changes.continuedFlights, () => [...keys(changes.continuedFlights), at]);
   await run(sql.FLIGHTS_UPDATED, e.updated, () => [
     ...keys(e.updated.map((u) => u.session)),
     e.updated.map((u) => u.attributes.name),
@@ -240,18 +239,22 @@ export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChang
     at,
   ]);
 
-  const p = changes.positions;
+  // Every session of the snapshot once: last seen now, and its kept position if it has one.
+  const positions = new Map(changes.positions.map((r) => [sessionId(r), r]));
   const created = new Set(e.created.map((c) => sessionId(c.session)));
-  counts.positions = await run(sql.INSERT_POSITIONS, p, () => [
-    ...keys(p),
-    p.map((r) => r.at),
-    p.map((r) => r.latitude),
-    p.map((r) => r.longitude),
-    p.map((r) => r.altitude),
-    p.map((r) => r.groundspeed),
-    p.map((r) => r.heading),
-    p.map((r) => r.transponder),
-    p.map((r) => created.has(sessionId(r)) ? "t" : "f"),
+  const seen: SessionKey[] = [...changes.continuedFlights];
+  for (const [id, row] of positions) if (created.has(id)) seen.push(row);
+  const rows = seen.map((key) => ({ key, position: positions.get(sessionId(key)) ?? null }));
+  counts.positions = await run(sql.FLIGHTS_SEEN, rows, () => [
+    ...keys(seen),
+    rows.map((r) => r.position?.latitude ?? null),
+    rows.map((r) => r.position?.longitude ?? null),
+    rows.map((r) => r.position?.altitude ?? null),
+    rows.map((r) => r.position?.groundspeed ?? null),
+    rows.map((r) => r.position?.heading ?? null),
+    rows.map((r) => r.position?.transponder ?? null),
+    rows.map((r) => created.has(sessionId(r.key)) ? "t" : "f"),
+    at,
     POSITION_THRESHOLDS.movedMetres,
     POSITION_THRESHOLDS.climbedFeet,
     POSITION_THRESHOLDS.groundspeedKnots,

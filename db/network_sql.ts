@@ -36,12 +36,6 @@ on conflict (cid, callsign, logon_time) do update set
 where excluded.last_seen >= f.last_seen
 returning (xmax = 0) as inserted`;
 
-/** Sessions still connected. */
-export const FLIGHTS_SEEN = `
-update flights f set last_seen = $4::timestamptz
-from unnest($1::int[], $2::text[], $3::timestamptz[]) as u(cid, callsign, logon_time)
-where ${KEY} and f.last_seen < $4::timestamptz`;
-
 export const FLIGHTS_UPDATED = `
 update flights f set name = u.name, server = u.server, pilot_rating = u.pilot_rating,
   military_rating = u.military_rating
@@ -82,31 +76,45 @@ where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
   and p.revision_id = u.revision_id and p.cancelled_at is null`;
 
 /**
- * Kept positions: each moves its session's latest position and becomes a row, by the session's id, in
- * one statement. A first sighting (a session the diff created) that the last stored position already
- * covers is skipped: a restarted processor sees every session for the first time. $12–$14 are the
- * diff's thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the
- * diff's haversine at 100 m.
+ * The sessions of the snapshot, each updated once: `last_seen` moves to the snapshot ($11), and a kept
+ * position (columns null when none) becomes the latest one and a `positions` row, by the session's id.
+ * A first sighting (a session the diff created) that the last stored position already covers is
+ * skipped, since a restarted processor sees every session for the first time. $12–$14 are the diff's
+ * thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the diff's
+ * haversine at 100 m.
  */
-export const INSERT_POSITIONS = `
-with kept as (
-  update flights f set latitude = u.latitude, longitude = u.longitude, altitude = round(u.altitude),
-    groundspeed = round(u.groundspeed), heading = round(u.heading), transponder = u.transponder,
-    position_at = u.at
-  from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::float8[],
-    $7::float8[], $8::float8[], $9::float8[], $10::text[], $11::bool[])
-    as u(cid, callsign, logon_time, at, latitude, longitude, altitude, groundspeed, heading, transponder,
+export const FLIGHTS_SEEN = `
+with u as (
+  select f.id, u.latitude, u.longitude, round(u.altitude) as altitude, round(u.groundspeed) as groundspeed,
+    round(u.heading) as heading, u.transponder,
+    u.latitude is not null and (f.position_at is null or f.position_at < $11::timestamptz
+      and (not u.first_sighting
+        or f.transponder <> u.transponder
+        or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
+        or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
+          + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $12)) as moved
+  from unnest($1::int[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[],
+    $7::float8[], $8::float8[], $9::text[], $10::bool[])
+    as u(cid, callsign, logon_time, latitude, longitude, altitude, groundspeed, heading, transponder,
       first_sighting)
-  where ${KEY} and (f.position_at is null or f.position_at < u.at and (not u.first_sighting
-    or f.transponder <> u.transponder
-    or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
-    or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
-      + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $12))
-  returning f.id, f.position_at, f.latitude, f.longitude, f.altitude, f.groundspeed, f.heading,
-    f.transponder
+  join flights f on ${KEY}
+),
+kept as (
+  update flights f set last_seen = greatest(f.last_seen, $11::timestamptz),
+    latitude = case when u.moved then u.latitude else f.latitude end,
+    longitude = case when u.moved then u.longitude else f.longitude end,
+    altitude = case when u.moved then u.altitude else f.altitude end,
+    groundspeed = case when u.moved then u.groundspeed else f.groundspeed end,
+    heading = case when u.moved then u.heading else f.heading end,
+    transponder = case when u.moved then u.transponder else f.transponder end,
+    position_at = case when u.moved then $11::timestamptz else f.position_at end
+  from u
+  where f.id = u.id and (f.last_seen < $11::timestamptz or u.moved)
+  returning f.id, u.moved, f.latitude, f.longitude, f.altitude, f.groundspeed, f.heading, f.transponder
 )
 insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
-select * from kept
+select id, $11::timestamptz, latitude, longitude, altitude, groundspeed, heading, transponder
+from kept where moved
 on conflict do nothing
 returning 1`;
 

@@ -14,7 +14,10 @@ import {
 import { DEFAULT_GRACE_MS, POSITION_THRESHOLDS, type SnapshotDiff } from "../feed/diff.ts";
 import { feedTimestamp } from "../feed/v3_schema.ts";
 import type { Queryable } from "./database.ts";
+import { eventKey, eventPayload, eventSubject, sessionId, type SessionKey } from "./event_keys.ts";
 import * as sql from "./network_sql.ts";
+
+export { eventKey, eventPayload, eventSubject } from "./event_keys.ts";
 
 /** Rows per kind that one snapshot may carry on the bus (G4); a 10,000-pilot first snapshot fits. */
 export const MAX_CHANGE_ROWS = 20_000;
@@ -77,66 +80,6 @@ function byType(events: readonly FeedEvent[]) {
     frequency: of("FREQUENCY_CHANGE"),
     atis: of("ATIS_CHANGED"),
   };
-}
-
-interface SessionKey {
-  cid: number;
-  callsign: string;
-  logon_time: string | null;
-}
-
-function sessionId(key: SessionKey): string {
-  return `${key.cid}|${key.callsign}|${key.logon_time}`;
-}
-
-/** What an event is about: a session (cid|callsign|logon_time) or a prefile (cid|callsign). */
-export function eventSubject(event: FeedEvent): string {
-  const key: SessionKey = event.type === "FLIGHT_CANCELLED"
-    ? { ...event.prefile, logon_time: null }
-    : event.session;
-  return key.logon_time === null
-    ? `${key.cid}|${key.callsign}`
-    : `${key.cid}|${key.callsign}|${key.logon_time}`;
-}
-
-/**
- * What makes two events the same one. A session starts and ends once, and a plan revision is its
- * revision_id, whichever snapshot reports them: so a restarted processor re-creating its sessions adds
- * no event. Changes (attributes, frequency, ATIS text) are one per snapshot; an ATIS's first broadcast
- * is one per session.
- */
-export function eventKey(event: FeedEvent): string {
-  const occurrence = (() => {
-    switch (event.type) {
-      case "FLIGHT_CREATED":
-      case "FLIGHT_COMPLETED":
-      case "CONTROLLER_LOGON":
-      case "CONTROLLER_LOGOFF":
-        return "";
-      case "FLIGHT_CANCELLED":
-        return `revision ${event.revision_id}`;
-      case "FLIGHT_PLAN_REVISED":
-        return event.plan === null ? `removed ${event.at}` : `revision ${event.plan.revision_id}`;
-      case "ATIS_CHANGED":
-        return event.previousLines === null ? "initial" : event.at;
-      case "FLIGHT_UPDATED":
-      case "FREQUENCY_CHANGE":
-        return event.at;
-    }
-  })();
-  return `${event.type}|${eventSubject(event)}|${occurrence}`;
-}
-
-/**
- * The event as JSON, except that a plan is named by its revision_id: the plan itself is stored once, in
- * flight_plans, under the same session and revision (it is most of an event's size otherwise).
- */
-export function eventPayload(event: FeedEvent): string {
-  if (event.type !== "FLIGHT_CREATED" && event.type !== "FLIGHT_PLAN_REVISED") return JSON.stringify(event);
-  return JSON.stringify({
-    ...event,
-    plan: event.plan === null ? null : { revision_id: event.plan.revision_id },
-  });
 }
 
 /** Row counts affected per table; zero everywhere for a snapshot already written. */

@@ -87,6 +87,12 @@ Deno.test("replaying the fixtures into PGlite stores 5 snapshots once each and q
         from flights`,
       );
       assert.deepEqual(flights, [{ both: 706, active: 638 }]);
+      // The store made each snapshot's day partition before writing to it.
+      const positions = await db.query<{ total: number; unplaced: number }>(
+        "select (select count(*)::int from positions) as total, (select count(*)::int from positions_default) as unplaced",
+      );
+      assert.ok(positions[0].total > 0);
+      assert.equal(positions[0].unplaced, 0);
       const quarantine = await db.query<{ scope: string; source: string; reason: string }>(
         "select scope, source, reason from quarantine order by id",
       );

@@ -18,6 +18,8 @@ const ROUNDS = quick ? 2 : 5;
 const CHUNK = 100;
 /** Of those messages, how many travel at once (so the sender is not idle for a round trip per chunk). */
 const IN_FLIGHT = 4;
+/** The receiver's prefetch window (the runtime's default is 32). */
+const RECEIVER_PREFETCH = 128;
 const CRASHES = quick ? 10 : 100;
 /** The same crash without a warm spare, for comparison (fewer: each takes longer). */
 const COLD_CRASHES = quick ? 5 : 40;
@@ -34,7 +36,11 @@ async function throughput() {
   const rates = new Map<string, number[]>([["bus", []], ["raw relay", []], ["raw port", []]]);
   const contenders: Contender[] = [];
   try {
-    const bus = await busContender({ chunk: CHUNK, inFlight: IN_FLIGHT });
+    const bus = await busContender({
+      chunk: CHUNK,
+      inFlight: IN_FLIGHT,
+      receiverPrefetch: RECEIVER_PREFETCH,
+    });
     contenders.push(bus, rawContender("relay"));
     contenders.push(rawContender("port"));
     // Rounds interleave the contenders, so machine noise falls on all of them alike.
@@ -71,6 +77,7 @@ async function throughput() {
     rounds: ROUNDS,
     chunk: CHUNK,
     inFlight: IN_FLIGHT,
+    receiverPrefetch: RECEIVER_PREFETCH,
     msgsPerSec: result,
     baseline: "raw postMessage relayed through the main thread (A → main → B, one postMessage per item)",
     ratio,
@@ -212,7 +219,8 @@ async function main(): Promise<void> {
   console.log(
     `\nBus baseline: ${bus.baseline}; the runtime routes worker → main → worker, so this is the fair one.` +
       ` The bus sender tells ${bus.chunk} items per handled message, ${bus.inFlight} such messages in flight;` +
-      " the receiver has the default prefetch (32) and mailbox (1000), with backpressure on its item kind." +
+      ` the receiver has prefetch ${bus.receiverPrefetch} (default 32) and the default mailbox (1000), with` +
+      " backpressure on its item kind." +
       ` Bus per round: ${bus.msgsPerSec.bus.rounds.map(thousands).join(", ")} msg/s;` +
       ` raw relay: ${bus.msgsPerSec.rawRelay.rounds.map(thousands).join(", ")};` +
       ` raw port: ${bus.msgsPerSec.rawPort.rounds.map(thousands).join(", ")}.`,

@@ -1,39 +1,16 @@
 /** The cache in-process: the latest good snapshot and the staleness verdict it reports. */
 import assert from "node:assert/strict";
-import { ActorSystem } from "../supervision/system.ts";
-import { CacheProtocol, type SnapshotSummary } from "./protocol.ts";
-
-/** Feed time `s` seconds after a fixed instant, in the normalised form. */
-const ts = (s: number) => new Date(Date.UTC(2024, 0, 1) + s * 1000).toISOString().replace("Z", "000Z");
-
-const summary = (s: number, pilots: number): SnapshotSummary => ({
-  updateTimestamp: ts(s),
-  pilots,
-  controllers: 10,
-  atis: 2,
-  prefiles: 3,
-  servers: 1,
-  connectedClients: pilots + 10,
-  uniqueUsers: pilots + 10,
-});
+import { feedTime, soloActor, summaryAt } from "./test_support.ts";
+import { CacheProtocol } from "./protocol.ts";
 
 Deno.test("the cache keeps the last good snapshot and reports why the feed is stale", async () => {
-  const system = new ActorSystem({
-    type: "supervisor",
-    name: "root",
-    children: [{
-      name: "cache",
-      module: new URL("./cache.ts", import.meta.url).href,
-      isolation: "inline",
-      heartbeatMs: 0,
-    }],
-  }, { log: { level: "fatal", format: "pretty" } });
+  const system = soloActor("cache");
   await system.start();
   try {
     const cache = system.ref("cache", CacheProtocol);
     const put = (s: number, pilots: number, fetchedAt: number) =>
       cache.tell("cache.put", {
-        summary: summary(s, pilots),
+        summary: summaryAt(s, pilots),
         fetch: { source: "test", fetchedAt, fetchMs: 5, bytes: 100 },
       });
     const status = () => cache.ask("cache.status", {}, { timeoutMs: 1_000 });
@@ -42,7 +19,7 @@ Deno.test("the cache keeps the last good snapshot and reports why the feed is st
     put(0, 1500, 1_000);
     put(15, 1480, 16_000);
     let report = await status();
-    assert.equal(report.latest?.summary.updateTimestamp, ts(15));
+    assert.equal(report.latest?.summary.updateTimestamp, feedTime(15));
     assert.deepEqual(report.feed, { stale: false });
 
     // The count collapses: the 1,480-pilot snapshot stays the latest, and the feed is stale.
@@ -51,27 +28,27 @@ Deno.test("the cache keeps the last good snapshot and reports why the feed is st
     assert.equal(report.latest?.summary.pilots, 1480);
     assert.deepEqual(report.feed, {
       stale: true,
-      reason: `pilot count collapsed from 1480 to 0 at ${ts(30)}`,
+      reason: `pilot count collapsed from 1480 to 0 at ${feedTime(30)}`,
     });
     assert.equal((await cache.ask("cache.latest", {}, { timeoutMs: 1_000 }))?.summary.pilots, 1480);
 
     // A normal snapshot clears it; then the fetcher keeps seeing that one for over two minutes.
     put(45, 1490, 46_000);
     for (let at = 61_000; at <= 196_000; at += 15_000) {
-      cache.tell("cache.seen", { updateTimestamp: ts(45), seenAt: at });
+      cache.tell("cache.seen", { updateTimestamp: feedTime(45), seenAt: at });
     }
     report = await status();
-    assert.equal(report.latest?.summary.updateTimestamp, ts(45));
+    assert.equal(report.latest?.summary.updateTimestamp, feedTime(45));
     assert.deepEqual(report.feed, { stale: true, reason: "same update_timestamp for 150 s" });
 
     // Back in time: refused, flagged; the newest good one stays.
     put(60, 1490, 200_000);
     put(50, 1490, 215_000);
     report = await status();
-    assert.equal(report.latest?.summary.updateTimestamp, ts(60));
+    assert.equal(report.latest?.summary.updateTimestamp, feedTime(60));
     assert.deepEqual(report.feed, {
       stale: true,
-      reason: `snapshot went back in time (${ts(50)} after ${ts(60)})`,
+      reason: `snapshot went back in time (${feedTime(50)} after ${feedTime(60)})`,
     });
   } finally {
     await system.stop();

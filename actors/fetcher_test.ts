@@ -1,6 +1,6 @@
 /** The fetcher in-process over a replay folder, with the processor replaced by a recording service. */
 import assert from "node:assert/strict";
-import { ActorSystem } from "../supervision/system.ts";
+import { soloActor } from "./test_support.ts";
 import { waitFor } from "../tests/helpers/system.ts";
 import { CacheProtocol, ProcessorProtocol } from "./protocol.ts";
 
@@ -17,17 +17,9 @@ Deno.test("replays a folder in name order, moves each body once, and drops times
     "5.json": snapshot("2024-01-01T00:00:30.1Z", 5),
   };
   for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${folder}/${name}`, text);
-  const system = new ActorSystem({
-    type: "supervisor",
-    name: "root",
-    children: [{
-      name: "fetcher",
-      module: new URL("./fetcher.ts", import.meta.url).href,
-      isolation: "inline",
-      heartbeatMs: 0,
-      config: { feed: folder, statusUrl: "http://127.0.0.1:1/unused", pollIntervalMs: 10 },
-    }],
-  }, { log: { level: "fatal", format: "pretty" } });
+  const system = soloActor("fetcher", {
+    config: { feed: folder, statusUrl: "http://127.0.0.1:1/unused", pollIntervalMs: 10 },
+  });
   const received: { source: string; text: string }[] = [];
   system.bus.serve("processor", ProcessorProtocol, (m) => {
     assert.equal(m.body.fetch.bytes, m.body.raw.byteLength);
@@ -68,23 +60,16 @@ Deno.test("live: a 503 is retried within the poll, and the snapshot goes on with
       ? new Response("busy", { status: 503 })
       : new Response(snapshot("2024-01-01T00:00:00Z", 2));
   });
-  const system = new ActorSystem({
-    type: "supervisor",
-    name: "root",
-    children: [{
-      name: "fetcher",
-      module: new URL("./fetcher.ts", import.meta.url).href,
-      isolation: "inline",
-      // Breaker states reach health with the heartbeat.
-      heartbeatMs: 20,
-      config: {
-        feed: "live",
-        statusUrl: `http://127.0.0.1:${server.addr.port}/status.json`,
-        pollIntervalMs: 60_000,
-        retryBaseDelayMs: 1,
-      },
-    }],
-  }, { log: { level: "fatal", format: "pretty" } });
+  const system = soloActor("fetcher", {
+    // Breaker states reach health with the heartbeat.
+    heartbeatMs: 20,
+    config: {
+      feed: "live",
+      statusUrl: `http://127.0.0.1:${server.addr.port}/status.json`,
+      pollIntervalMs: 60_000,
+      retryBaseDelayMs: 1,
+    },
+  });
   const received: string[] = [];
   system.bus.serve("processor", ProcessorProtocol, (m) => void received.push(m.body.fetch.source));
   try {

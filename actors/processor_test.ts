@@ -1,7 +1,7 @@
 /** The processor in-process, with the store and cache replaced by main-thread services that record. */
 import assert from "node:assert/strict";
 import type { z } from "zod";
-import { ActorSystem } from "../supervision/system.ts";
+import { soloActor } from "./test_support.ts";
 import { waitFor } from "../tests/helpers/system.ts";
 import { CacheProtocol, ProcessorProtocol, StoreProtocol } from "./protocol.ts";
 import { FIXTURES_DIR as FIXTURES } from "../tests/helpers/fixtures.ts";
@@ -11,16 +11,7 @@ type StoreMessage = { kind: string; body: unknown };
 async function withProcessor(
   fn: (send: (bytes: Uint8Array) => void, store: StoreMessage[], cache: unknown[]) => Promise<void>,
 ) {
-  const system = new ActorSystem({
-    type: "supervisor",
-    name: "root",
-    children: [{
-      name: "processor",
-      module: new URL("./processor.ts", import.meta.url).href,
-      isolation: "inline",
-      heartbeatMs: 0,
-    }],
-  }, { log: { level: "fatal", format: "pretty" } });
+  const system = soloActor("processor");
   const store: StoreMessage[] = [];
   const cache: unknown[] = [];
   system.bus.serve("store", StoreProtocol, (m) => void store.push({ kind: m.kind, body: m.body }));

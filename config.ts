@@ -13,6 +13,12 @@ export const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** Unset → the cache keeps its records in memory only. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  /** How long cached records stay valid when no newer snapshot replaces them. */
+  CACHE_TTL_FLIGHTS_MS: z.coerce.number().int().min(1_000).default(60_000),
+  CACHE_TTL_CONTROLLERS_MS: z.coerce.number().int().min(1_000).default(60_000),
+  CACHE_TTL_ATIS_MS: z.coerce.number().int().min(1_000).default(60_000),
   VATSIM_STATUS_URL: z.string().url().default("https://status.vatsim.net/status.json"),
   /** "live", "sim" (the built-in simulator), or the path of a folder of recorded `.json` snapshots. */
   FEED: z.string().min(1).default("live"),
@@ -28,7 +34,7 @@ export const EnvSchema = z.object({
 export type Config = z.output<typeof EnvSchema>;
 
 /** Variables whose values never appear in messages: they hold a token or a password. */
-const SECRETS = new Set(["CONTROL_TOKEN", "DATABASE_URL"]);
+const SECRETS = new Set(["CONTROL_TOKEN", "DATABASE_URL", "REDIS_URL"]);
 
 /**
  * Reads the configuration from an environment (Deno.env.toObject() in main.ts). Empty values count as

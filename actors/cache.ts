@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { Logger } from "@logtape/logtape";
 import { defineActor } from "../runtime/actor.ts";
 import { CacheProtocol, type LatestSnapshot } from "./protocol.ts";
+import { openCacheStore, type ResilientStore } from "../cache/resilient_store.ts";
+import { CACHE_KINDS } from "../cache/store.ts";
 import {
   initialStaleness,
   observeRepeat,
@@ -16,19 +18,36 @@ import {
   verdict,
 } from "../feed/staleness.ts";
 
+const ConfigSchema = z.object({
+  /** Unset: the records are kept in memory only. */
+  redisUrl: z.string().nullable().default(null),
+  /** How long each kind of record stays valid when no newer snapshot replaces it. */
+  ttlMs: z.object({
+    flights: z.number().int().positive().default(60_000),
+    controllers: z.number().int().positive().default(60_000),
+    atis: z.number().int().positive().default(60_000),
+  }).default({ flights: 60_000, controllers: 60_000, atis: 60_000 }),
+});
+
 interface State {
   latest: LatestSnapshot | null;
   staleness: StalenessState;
+  store: ResilientStore;
+  /** Whether the store was degraded at the last look, to log changes once. */
+  degraded: boolean;
 }
 
 export default defineActor({
   protocol: CacheProtocol,
-  config: z.object({}),
-  start: (): State => ({ latest: null, staleness: initialStaleness() }),
-  handle(state, message, ctx) {
+  config: ConfigSchema,
+  async start(ctx): Promise<State> {
+    const store = await openCacheStore({ redisUrl: ctx.config.redisUrl ?? undefined });
+    return { latest: null, staleness: initialStaleness(), store, degraded: false };
+  },
+  async handle(state, message, ctx) {
     switch (message.kind) {
       case "cache.put": {
-        const { summary, fetch } = message.body;
+        const { summary, fetch, records } = message.body;
         // An older snapshot (out of order, or the feed going back in time) or a collapsed one never wins.
         const { state: staleness, accepted } = observeSnapshot(state.staleness, {
           updateTimestamp: summary.updateTimestamp,
@@ -37,7 +56,22 @@ export default defineActor({
         });
         logChange(state.staleness, staleness, ctx.log);
         if (!accepted) return { ...state, staleness };
-        return { latest: { summary, fetch, receivedAt: Date.now() }, staleness };
+        if (records) {
+          for (const kind of CACHE_KINDS) {
+            await state.store.set(kind, "latest", new Uint8Array(records[kind]), ctx.config.ttlMs[kind]);
+          }
+        }
+        const health = state.store.health();
+        if (health.degraded !== state.degraded) {
+          if (health.degraded) ctx.log.warn("cache degraded: {reason}", { reason: health.reason });
+          else ctx.log.info("cache store recovered ({backend})", { backend: health.backend });
+        }
+        return {
+          ...state,
+          latest: { summary, fetch, receivedAt: Date.now() },
+          staleness,
+          degraded: health.degraded,
+        };
       }
       case "cache.seen": {
         const { updateTimestamp, seenAt } = message.body;
@@ -49,9 +83,12 @@ export default defineActor({
         message.reply(state.latest);
         return state;
       case "cache.status":
-        message.reply({ latest: state.latest, feed: verdict(state.staleness) });
+        message.reply({ latest: state.latest, feed: verdict(state.staleness), store: state.store.health() });
         return state;
     }
+  },
+  async stop(state) {
+    await state.store.close();
   },
 });
 

@@ -15,7 +15,11 @@ Deno.test("the cache keeps the last good snapshot and reports why the feed is st
       });
     const status = () => cache.ask("cache.status", {}, { timeoutMs: 1_000 });
 
-    assert.deepEqual(await status(), { latest: null, feed: { stale: false } });
+    assert.deepEqual(await status(), {
+      latest: null,
+      feed: { stale: false },
+      store: { backend: "memory", degraded: false, reason: null },
+    });
     put(0, 1500, 1_000);
     put(15, 1480, 16_000);
     let report = await status();
@@ -50,6 +54,30 @@ Deno.test("the cache keeps the last good snapshot and reports why the feed is st
       stale: true,
       reason: `snapshot went back in time (${feedTime(50)} after ${feedTime(60)})`,
     });
+  } finally {
+    await system.stop();
+  }
+});
+
+Deno.test("records go to the store; a Redis that does not answer degrades the cache to memory, with the reason", async () => {
+  // Nothing listens on port 1: the store starts degraded and keeps the records in memory.
+  const system = soloActor("cache", {
+    config: { redisUrl: "redis://127.0.0.1:1", ttlMs: { flights: 5_000 } },
+  });
+  await system.start();
+  try {
+    const cache = system.ref("cache", CacheProtocol);
+    const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).buffer;
+    const records = { flights: json([{ callsign: "BAW1" }]), controllers: json([]), atis: json([]) };
+    const fetch = { source: "test", fetchedAt: Date.now(), fetchMs: null, bytes: 1 };
+    cache.tell("cache.put", { summary: summaryAt(0, 1), fetch, records }, {
+      transfer: Object.values(records),
+    });
+    const status = await cache.ask("cache.status", {}, { timeoutMs: 5_000 });
+    assert.equal(status.latest?.summary.pilots, 1);
+    assert.equal(status.store.backend, "redis");
+    assert.equal(status.store.degraded, true);
+    assert.match(status.store.reason ?? "", /serving from memory/);
   } finally {
     await system.stop();
   }

@@ -43,7 +43,9 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
       let latest: LatestSnapshot | null = null;
       let verdict: FeedVerdict = { stale: false };
       try {
-        ({ latest, feed: verdict } = await cache.ask("cache.status", {}, { timeoutMs }));
+        const status = await cache.ask("cache.status", {}, { timeoutMs });
+        ({ latest, feed: verdict } = status);
+        if (status.store.degraded) degraded.push(`cache: ${status.store.reason ?? "degraded"}`);
       } catch (error) {
         degraded.push(`cache: ${describeError(error)}`);
       }

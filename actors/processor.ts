@@ -84,10 +84,21 @@ export default defineActor({
       rejectedTotal: parsed.rejected.length,
       changes,
     });
-    state.cache.tell("cache.put", { summary, fetch });
+    const records = {
+      flights: serialise(parsed.snapshot.pilots),
+      controllers: serialise(parsed.snapshot.controllers),
+      atis: serialise(parsed.snapshot.atis),
+    };
+    state.cache.tell("cache.put", { summary, fetch, records }, { transfer: Object.values(records) });
     return { ...state, diff };
   },
 });
+
+/** JSON bytes in a buffer of their own, so they can be moved to the cache. */
+function serialise(records: unknown[]): ArrayBuffer {
+  const bytes = new TextEncoder().encode(JSON.stringify(records));
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+}
 
 /**
  * Diffs a snapshot newer than the state; one that is not newer (the feed going back in time, which the

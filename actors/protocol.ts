@@ -96,7 +96,18 @@ export const FeedVerdictSchema = z.discriminatedUnion("stale", [
 export type FeedVerdict = z.infer<typeof FeedVerdictSchema>;
 
 export const CacheProtocol = defineProtocol({
-  "cache.put": { body: z.object({ summary: SnapshotSummarySchema, fetch: FetchInfoSchema }) },
+  "cache.put": {
+    body: z.object({
+      summary: SnapshotSummarySchema,
+      fetch: FetchInfoSchema,
+      /** The snapshot's pilots, controllers and ATIS as JSON, serialised once for the routes (moved). */
+      records: z.object({
+        flights: z.instanceof(ArrayBuffer),
+        controllers: z.instanceof(ArrayBuffer),
+        atis: z.instanceof(ArrayBuffer),
+      }).optional(),
+    }),
+  },
   /** The fetcher got a snapshot whose update_timestamp it had seen already (it goes no further). */
   "cache.seen": { body: z.object({ updateTimestamp: FeedTimestamp, seenAt: z.number() }) },
   /** The latest good snapshot: one that went back in time or whose pilot count collapsed is not. */
@@ -104,7 +115,16 @@ export const CacheProtocol = defineProtocol({
   /** The latest good snapshot and the staleness verdict, for /api/status. */
   "cache.status": {
     body: z.object({}),
-    reply: z.object({ latest: LatestSnapshotSchema.nullable(), feed: FeedVerdictSchema }),
+    reply: z.object({
+      latest: LatestSnapshotSchema.nullable(),
+      feed: FeedVerdictSchema,
+      /** Where the cache keeps the records, and whether that works as configured. */
+      store: z.object({
+        backend: z.enum(["redis", "memory"]),
+        degraded: z.boolean(),
+        reason: z.string().nullable(),
+      }),
+    }),
   },
 });
 

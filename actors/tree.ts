@@ -39,6 +39,14 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.cache,
         module: here("./cache.ts"),
+        config: {
+          redisUrl: config.REDIS_URL ?? null,
+          ttlMs: {
+            flights: config.CACHE_TTL_FLIGHTS_MS,
+            controllers: config.CACHE_TTL_CONTROLLERS_MS,
+            atis: config.CACHE_TTL_ATIS_MS,
+          },
+        },
         mailbox: { capacity: 64, kinds: { "cache.put": "drop_oldest" } },
       },
       {

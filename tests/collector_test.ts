@@ -10,6 +10,7 @@ import type { StatusReport } from "../routes/deps.ts";
 import type { ActorHealth } from "../runtime/actor_process.ts";
 import { freshPgliteDir } from "./helpers/pglite.ts";
 import { requirePostgres, withTempDatabase } from "./helpers/postgres.ts";
+import { REDIS_URL, requireRedis, withClient } from "./helpers/redis.ts";
 import { type RunningService, startService } from "./helpers/service.ts";
 import { FIXTURES_DIR as FIXTURES } from "./helpers/fixtures.ts";
 
@@ -248,4 +249,31 @@ Deno.test("FEED=sim runs the built-in simulator and stores its snapshots", async
       assert.equal(await service.stop(), 0);
     }
   });
+});
+
+Deno.test({
+  name: "with REDIS_URL the latest records are cached in Redis and the cache is not degraded",
+  ...requireRedis,
+  fn: () =>
+    withPgliteDir(async (dataDir) => {
+      const keys = ["vatsim:flights:latest", "vatsim:controllers:latest", "vatsim:atis:latest"];
+      const service = await startService({
+        FEED: FIXTURES,
+        POLL_INTERVAL_MS: "200",
+        DATA_DIR: dataDir,
+        REDIS_URL,
+      });
+      try {
+        const report = await replayed(service);
+        assert.deepEqual(report.degraded, []);
+        await withClient(REDIS_URL, async (redis) => {
+          const flights = JSON.parse((await redis.get(keys[0])) ?? "null");
+          assert.equal(flights.length, 638);
+          assert.ok((await redis.pttl(keys[0])) > 0, "cached with a TTL");
+        });
+      } finally {
+        assert.equal(await service.stop(), 0);
+        await withClient(REDIS_URL, (redis) => redis.del(...keys));
+      }
+    }),
 });

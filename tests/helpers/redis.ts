@@ -5,7 +5,7 @@
  */
 import { Redis } from "ioredis";
 
-const REDIS_URL = Deno.env.get("TEST_REDIS_URL") ?? "redis://127.0.0.1:6379";
+export const REDIS_URL = Deno.env.get("TEST_REDIS_URL") ?? "redis://127.0.0.1:6379";
 const IN_CI = Deno.env.get("CI") === "true";
 const PROBE_TIMEOUT_MS = 2_000;
 

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { diffSnapshots, type DiffState, feedEventSchema } from "../feed/diff.ts";
 import { type FeedSnapshot, parseSnapshot } from "../feed/parse_snapshot.ts";
-import { driverCases } from "../tests/helpers/databases.ts";
+import { testOnMigratedDatabases } from "../tests/helpers/databases.ts";
 import { FIXTURES } from "../tests/helpers/fixtures.ts";
 import type { Database, Queryable } from "./database.ts";
-import { migrate } from "./migrate.ts";
 import { snapshotChangesOf, snapshotChangesSchema, writeSnapshotChanges } from "./network.ts";
 import {
   dropPositionPartitionsBefore,
@@ -56,137 +55,126 @@ async function count(db: Queryable, sql: string, params: unknown[] = []): Promis
   return row.n;
 }
 
-for (const driver of driverCases) {
-  const test = (name: string, fn: (db: Database) => Promise<void>) =>
-    Deno.test({
-      name: `${name} [${driver.kind}]`,
-      ignore: driver.ignore,
-      fn: () =>
-        driver.withDatabase(async (db) => {
-          await migrate(db);
-          await fn(db);
-        }),
-    });
+const test = testOnMigratedDatabases;
 
-  test("pair-a then pair-b: the session and plan numbers of issue 4, Done means 1", async (db) => {
-    await replay(db, await replay(db, null, pairA), pairB);
+test("pair-a then pair-b: the session and plan numbers of issue 4, Done means 1", async (db) => {
+  await replay(db, await replay(db, null, pairA), pairB);
 
-    assert.equal(await count(db, "flights"), pairA.pilots.length + 377);
-    const both = "flights where first_seen = $1::timestamptz and last_seen = $2::timestamptz";
-    assert.equal(await count(db, both, [A, B]), 706);
-    assert.equal(await count(db, "flights where status = 'completed' and completed_at = $1", [B]), 371);
-    assert.equal(await count(db, "flights where first_seen = $1::timestamptz", [B]), 377);
-    assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
+  assert.equal(await count(db, "flights"), pairA.pilots.length + 377);
+  const both = "flights where first_seen = $1::timestamptz and last_seen = $2::timestamptz";
+  assert.equal(await count(db, both, [A, B]), 706);
+  assert.equal(await count(db, "flights where status = 'completed' and completed_at = $1", [B]), 371);
+  assert.equal(await count(db, "flights where first_seen = $1::timestamptz", [B]), 377);
+  assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
 
-    // A new plan version of a session seen in both, filed in pair-b; `filed` ones had none before.
-    const revised = `flight_plans p join flights f using (cid, callsign, logon_time)
-      where f.first_seen = $1::timestamptz and f.last_seen = $2::timestamptz and p.filed_at = $2`;
-    assert.equal(await count(db, revised, [A, B]), 183);
-    const filed = `${revised} and not exists (select 1 from flight_plans q
-      where q.cid = p.cid and q.callsign = p.callsign and q.logon_time = p.logon_time and q.filed_at < $2)`;
-    assert.equal(await count(db, filed, [A, B]), 22);
-    assert.equal(
-      await count(db, "events where type = 'FLIGHT_PLAN_REVISED' and at = $1 and subject like '%|%|%'", [B]),
-      183,
-    );
+  // A new plan version of a session seen in both, filed in pair-b; `filed` ones had none before.
+  const revised = `flight_plans p join flights f using (cid, callsign, logon_time)
+    where f.first_seen = $1::timestamptz and f.last_seen = $2::timestamptz and p.filed_at = $2`;
+  assert.equal(await count(db, revised, [A, B]), 183);
+  const filed = `${revised} and not exists (select 1 from flight_plans q
+    where q.cid = p.cid and q.callsign = p.callsign and q.logon_time = p.logon_time and q.filed_at < $2)`;
+  assert.equal(await count(db, filed, [A, B]), 22);
+  assert.equal(
+    await count(db, "events where type = 'FLIGHT_PLAN_REVISED' and at = $1 and subject like '%|%|%'", [B]),
+    183,
+  );
 
-    // 11 prefiles withdrawn; their plan versions say when.
-    assert.equal(await count(db, "flight_plans where cancelled_at = $1::timestamptz", [B]), 11);
-    assert.equal(await count(db, "events where type = 'FLIGHT_CANCELLED'"), 11);
+  // 11 prefiles withdrawn; their plan versions say when.
+  assert.equal(await count(db, "flight_plans where cancelled_at = $1::timestamptz", [B]), 11);
+  assert.equal(await count(db, "events where type = 'FLIGHT_CANCELLED'"), 11);
 
-    // Latest values follow pair-b; every active flight has a position.
-    assert.equal(await count(db, "flights where status = 'active' and latitude is null"), 0);
-    const [sample] = pairB.pilots;
-    const [stored] = await db.query<{ departure: string | null; latitude: number }>(
-      "select departure, latitude from flights where cid = $1 and callsign = $2 and logon_time = $3::timestamptz",
-      [sample.cid, sample.callsign, sample.logon_time],
-    );
-    assert.equal(stored.departure, sample.flight_plan?.departure ?? null);
-    assert.ok(Math.abs(stored.latitude - sample.latitude) < 0.01);
+  // Latest values follow pair-b; every active flight has a position.
+  assert.equal(await count(db, "flights where status = 'active' and latitude is null"), 0);
+  const [sample] = pairB.pilots;
+  const [stored] = await db.query<{ departure: string | null; latitude: number }>(
+    "select departure, latitude from flights where cid = $1 and callsign = $2 and logon_time = $3::timestamptz",
+    [sample.cid, sample.callsign, sample.logon_time],
+  );
+  assert.equal(stored.departure, sample.flight_plan?.departure ?? null);
+  assert.ok(Math.abs(stored.latitude - sample.latitude) < 0.01);
 
-    const controllers = pairA.controllers.length + pairA.atis.length;
-    assert.ok((await count(db, "controller_sessions")) >= controllers);
-    assert.ok((await count(db, "atis where revision = 'initial'")) >= pairA.atis.length);
+  const controllers = pairA.controllers.length + pairA.atis.length;
+  assert.ok((await count(db, "controller_sessions")) >= controllers);
+  assert.ok((await count(db, "atis where revision = 'initial'")) >= pairA.atis.length);
+});
+
+test("the same snapshot written twice: nothing changes the second time", async (db) => {
+  const diff = diffSnapshots(null, pairA);
+  const changes = snapshotChangesOf(diff);
+  const first = await db.transaction((tx) => writeSnapshotChanges(tx, changes));
+  assert.equal(first.flights, pairA.pilots.length);
+  assert.equal(first.positions, pairA.pilots.length);
+  const before = await rowCounts(db);
+  const again = await db.transaction((tx) => writeSnapshotChanges(tx, changes));
+  assert.deepEqual(again, {
+    flights: 0,
+    flightPlans: 0,
+    positions: 0,
+    controllerSessions: 0,
+    atis: 0,
+    frequencyChanges: 0,
+    events: 0,
   });
+  assert.deepEqual(await rowCounts(db), before);
+});
 
-  test("the same snapshot written twice: nothing changes the second time", async (db) => {
-    const diff = diffSnapshots(null, pairA);
-    const changes = snapshotChangesOf(diff);
-    const first = await db.transaction((tx) => writeSnapshotChanges(tx, changes));
-    assert.equal(first.flights, pairA.pilots.length);
-    assert.equal(first.positions, pairA.pilots.length);
-    const before = await rowCounts(db);
-    const again = await db.transaction((tx) => writeSnapshotChanges(tx, changes));
-    assert.deepEqual(again, {
-      flights: 0,
-      flightPlans: 0,
-      positions: 0,
-      controllerSessions: 0,
-      atis: 0,
-      frequencyChanges: 0,
-      events: 0,
-    });
-    assert.deepEqual(await rowCounts(db), before);
-  });
+test("a processor restart (fresh diff state) doubles nothing, on the same or the next snapshot", async (db) => {
+  await replay(db, await replay(db, null, pairA), pairB);
+  const before = await rowCounts(db);
+  // Restarted over the snapshot already stored: every session, plan and logon is re-created.
+  await replay(db, null, pairB);
+  assert.deepEqual(await rowCounts(db), before);
+  assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
+  assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), before.flights);
+});
 
-  test("a processor restart (fresh diff state) doubles nothing, on the same or the next snapshot", async (db) => {
-    await replay(db, await replay(db, null, pairA), pairB);
-    const before = await rowCounts(db);
-    // Restarted over the snapshot already stored: every session, plan and logon is re-created.
-    await replay(db, null, pairB);
-    assert.deepEqual(await rowCounts(db), before);
-    assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
-    assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), before.flights);
-  });
+test("restarted before pair-b: its sessions re-created, the 706 not doubled, the ended ones ended", async (db) => {
+  await replay(db, null, pairA);
+  await replay(db, null, pairB); // no state: nothing completes, the 706 are "created" again
+  assert.equal(await count(db, "flights"), pairA.pilots.length + 377);
+  assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), pairA.pilots.length + 377);
+  const both = "flights where first_seen = $1::timestamptz and last_seen = $2::timestamptz";
+  assert.equal(await count(db, both, [A, B]), 706);
+  // The sessions that ended meanwhile are still ended, from what the store holds.
+  assert.equal(await count(db, "flights where status = 'completed' and completed_at = $1", [B]), 371);
+  assert.equal(await count(db, "events where type = 'FLIGHT_COMPLETED' and at = $1", [B]), 371);
+  assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
+  const [event] = await db.query<{ payload: unknown }>(
+    "select payload from events where type = 'FLIGHT_COMPLETED' limit 1",
+  );
+  feedEventSchema.parse(event.payload);
+  const loggedOff = await count(db, "events where type = 'CONTROLLER_LOGOFF'");
+  assert.ok(loggedOff > 0);
+  assert.equal(await count(db, "controller_sessions where logoff_at is not null"), loggedOff);
+});
 
-  test("restarted before pair-b: its sessions re-created, the 706 not doubled, the ended ones ended", async (db) => {
-    await replay(db, null, pairA);
-    await replay(db, null, pairB); // no state: nothing completes, the 706 are "created" again
-    assert.equal(await count(db, "flights"), pairA.pilots.length + 377);
-    assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), pairA.pilots.length + 377);
-    const both = "flights where first_seen = $1::timestamptz and last_seen = $2::timestamptz";
-    assert.equal(await count(db, both, [A, B]), 706);
-    // The sessions that ended meanwhile are still ended, from what the store holds.
-    assert.equal(await count(db, "flights where status = 'completed' and completed_at = $1", [B]), 371);
-    assert.equal(await count(db, "events where type = 'FLIGHT_COMPLETED' and at = $1", [B]), 371);
-    assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
-    const [event] = await db.query<{ payload: unknown }>(
-      "select payload from events where type = 'FLIGHT_COMPLETED' limit 1",
-    );
-    feedEventSchema.parse(event.payload);
-    const loggedOff = await count(db, "events where type = 'CONTROLLER_LOGOFF'");
-    assert.ok(loggedOff > 0);
-    assert.equal(await count(db, "controller_sessions where logoff_at is not null"), loggedOff);
-  });
+test("position partitions: created ahead, rows moved out of the default, dropped for retention", async (db) => {
+  await replay(db, null, pairA);
+  const day = new Date("2021-04-09T00:00:00Z");
+  const inDefault = () => count(db, "positions_default");
+  assert.equal(await inDefault(), pairA.pilots.length);
 
-  test("position partitions: created ahead, rows moved out of the default, dropped for retention", async (db) => {
-    await replay(db, null, pairA);
-    const day = new Date("2021-04-09T00:00:00Z");
-    const inDefault = () => count(db, "positions_default");
-    assert.equal(await inDefault(), pairA.pilots.length);
+  const created = await ensurePositionPartitions(
+    db,
+    new Date("2021-04-08T12:00:00Z"),
+    new Date(day.getTime() + 2 * 86_400_000),
+  );
+  assert.deepEqual(created, ["positions_p20210408", "positions_p20210409", "positions_p20210410"]);
+  assert.deepEqual(await ensurePositionPartitions(db, day, new Date(day.getTime() + 1)), []);
+  assert.equal(await inDefault(), 0);
+  assert.equal(await count(db, "positions_p20210409"), pairA.pilots.length);
 
-    const created = await ensurePositionPartitions(
-      db,
-      new Date("2021-04-08T12:00:00Z"),
-      new Date(day.getTime() + 2 * 86_400_000),
-    );
-    assert.deepEqual(created, ["positions_p20210408", "positions_p20210409", "positions_p20210410"]);
-    assert.deepEqual(await ensurePositionPartitions(db, day, new Date(day.getTime() + 1)), []);
-    assert.equal(await inDefault(), 0);
-    assert.equal(await count(db, "positions_p20210409"), pairA.pilots.length);
+  // New rows go straight to their day; a redelivery still conflicts.
+  await replay(db, null, pairB);
+  assert.equal(await inDefault(), 0);
+  const total = await count(db, "positions");
+  await replay(db, null, pairB);
+  assert.equal(await count(db, "positions"), total);
 
-    // New rows go straight to their day; a redelivery still conflicts.
-    await replay(db, null, pairB);
-    assert.equal(await inDefault(), 0);
-    const total = await count(db, "positions");
-    await replay(db, null, pairB);
-    assert.equal(await count(db, "positions"), total);
-
-    assert.deepEqual(await dropPositionPartitionsBefore(db, new Date("2021-04-10T00:00:00Z")), [
-      "positions_p20210408",
-      "positions_p20210409",
-    ]);
-    assert.deepEqual(await positionPartitions(db), ["positions_p20210410"]);
-    assert.equal(await count(db, "positions"), 0);
-  });
-}
+  assert.deepEqual(await dropPositionPartitionsBefore(db, new Date("2021-04-10T00:00:00Z")), [
+    "positions_p20210408",
+    "positions_p20210409",
+  ]);
+  assert.deepEqual(await positionPartitions(db), ["positions_p20210410"]);
+  assert.equal(await count(db, "positions"), 0);
+});

@@ -3,6 +3,7 @@
  * Each case opens, hands over and closes its own database, so tests stay sanitizer-clean.
  */
 import { type Database, openDatabase, type OpenDatabaseOptions } from "../../db/database.ts";
+import { migrate } from "../../db/migrate.ts";
 import { freshPgliteDir } from "./pglite.ts";
 import { requirePostgres, withTempDatabase } from "./postgres.ts";
 
@@ -57,3 +58,21 @@ const pgliteCase: DriverCase = {
 
 /** Both drivers; loop over them to register the same test body twice. */
 export const driverCases: readonly DriverCase[] = [postgresCase, pgliteCase];
+
+/**
+ * Registers `name` once per driver (`name [postgres]`, `name [pglite]`), each run on a fresh database
+ * with every migration applied.
+ */
+export function testOnMigratedDatabases(name: string, fn: (db: Database) => Promise<void>): void {
+  for (const driver of driverCases) {
+    Deno.test({
+      name: `${name} [${driver.kind}]`,
+      ignore: driver.ignore,
+      fn: () =>
+        driver.withDatabase(async (db) => {
+          await migrate(db);
+          await fn(db);
+        }),
+    });
+  }
+}

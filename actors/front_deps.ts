@@ -2,7 +2,18 @@
  * What the HTTP front sees of the running collector: the supervision view of the actor system, and the
  * status and readiness answers built from the bus's metrics and asks to the cache and the store.
  */
+import {
+  AtcPositionsSchema,
+  AtisListSchema,
+  type DataQueries,
+  type DataQuery,
+  FlightDetailSchema,
+  FlightPageSchema,
+  SessionPageSchema,
+  TrackResultSchema,
+} from "../db/queries.ts";
 import type { FrontDeps, StatusReport } from "../routes/deps.ts";
+import { HttpError } from "../routes/errors.ts";
 import { describeError } from "../runtime/errors.ts";
 import type { ActorSystem } from "../supervision/system.ts";
 import { feedTimestampMs } from "../feed/timestamp.ts";
@@ -19,6 +30,8 @@ export interface CollectorFrontOptions {
   staleAfterMs: number;
   /** Deadline of each ask the front makes to an actor. */
   askTimeoutMs?: number;
+  /** Deadline of a data read through the store (default 10 s). */
+  queryTimeoutMs?: number;
 }
 
 export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontOptions): FrontDeps {
@@ -32,6 +45,7 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
     startedAt: options.startedAt,
     controlToken: options.controlToken,
     faultInjection: options.faultInjection,
+    data: storeDataQueries(system, options.queryTimeoutMs ?? 10_000),
     supervision: {
       health: () => system.health(),
       tree: () => system.tree(),
@@ -99,5 +113,31 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
       }
       return { ready: reasons.length === 0, reasons };
     },
+  };
+}
+
+/**
+ * The data reads as asks to the store, which owns the database (PGlite allows one owner). Each answer is
+ * checked against its schema; a read the store could not run is a 503 that says why.
+ */
+function storeDataQueries(system: ActorSystem, timeoutMs: number): DataQueries {
+  const store = system.ref(SERVICES.store, StoreProtocol);
+  async function read<T>(query: DataQuery, schema: { parse(value: unknown): T }): Promise<T> {
+    const answer = await store.ask("store.query", query, { timeoutMs });
+    if (!answer.ok) {
+      throw new HttpError(503, "database_unavailable", `the store could not read: ${answer.error}`);
+    }
+    return schema.parse(answer.value);
+  }
+  const nullable = <T>(schema: { parse(value: unknown): T }) => ({
+    parse: (value: unknown) => value === null ? null : schema.parse(value),
+  });
+  return {
+    flights: (filter) => read({ name: "flights", filter }, FlightPageSchema),
+    flight: (callsign) => read({ name: "flight", callsign }, nullable(FlightDetailSchema)),
+    track: (filter) => read({ name: "track", filter }, nullable(TrackResultSchema)),
+    atcPositions: (filter) => read({ name: "atcPositions", filter }, AtcPositionsSchema),
+    controllerSessions: (filter) => read({ name: "controllerSessions", filter }, SessionPageSchema),
+    atis: (filter) => read({ name: "atis", filter }, AtisListSchema),
   };
 }

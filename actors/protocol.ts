@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { defineProtocol } from "../runtime/protocol.ts";
 import { snapshotChangesSchema } from "../db/network.ts";
+import { DataQuerySchema } from "../db/queries.ts";
 
 /** The feed's `update_timestamp`, normalised to ISO with 6 fractional digits (feed/timestamp.ts). */
 const FeedTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
@@ -72,6 +73,17 @@ export const StoreProtocol = defineProtocol({
       raw: z.instanceof(ArrayBuffer),
       updateTimestamp: FeedTimestamp.nullable(),
     }),
+  },
+  /**
+   * A read for the data routes (db/queries.ts). The answer is the read's result, or why the database
+   * could not give it: a failed read is an answer, not a crash of the store.
+   */
+  "store.query": {
+    body: DataQuerySchema,
+    reply: z.discriminatedUnion("ok", [
+      z.object({ ok: z.literal(true), value: z.unknown() }),
+      z.object({ ok: z.literal(false), error: z.string() }),
+    ]),
   },
   /** Readiness: answers once the database answers. */
   "store.ping": {

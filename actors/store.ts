@@ -11,6 +11,7 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import { insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshots.ts";
 import { writeSnapshotChanges } from "../db/network.ts";
+import { runDataQuery } from "../db/queries.ts";
 import { dropPositionPartitionsBefore, ensurePositionPartitions } from "../db/position_partitions.ts";
 import type { CircuitBreaker } from "../supervision/circuit_breaker.ts";
 import { StoreProtocol } from "./protocol.ts";
@@ -124,6 +125,18 @@ export default defineActor({
             }),
         );
         if (outcome !== "failed") ctx.metrics.count("snapshots_quarantined_total");
+        return state;
+      }
+      case "store.query": {
+        try {
+          message.reply({
+            ok: true,
+            value: await state.breaker.call(() => runDataQuery(state.db, message.body)),
+          });
+        } catch (error) {
+          ctx.metrics.count("store_query_failures_total", 1, { query: message.body.name });
+          message.reply({ ok: false, error: describeError(error) });
+        }
         return state;
       }
       case "store.ping": {

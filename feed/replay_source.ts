@@ -21,7 +21,12 @@ export class ReplaySource {
     const names: string[] = [];
     try {
       for await (const entry of Deno.readDir(this.folder)) {
-        if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+        if (!entry.name.endsWith(".json")) continue;
+        // A link counts for what it points at, so a folder of links to recordings replays them.
+        const isFile = entry.isSymlink
+          ? await Deno.stat(`${this.folder}/${entry.name}`).then((s) => s.isFile, () => false)
+          : entry.isFile;
+        if (isFile) names.push(entry.name);
       }
     } catch (error) {
       throw new Error(`cannot read the replay folder ${this.folder}: ${(error as Error).message}`);

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { FrontDeps } from "./deps.ts";
 import { errorResponse, handleError } from "./errors.ts";
+import { dataRoutes } from "./data.ts";
 import { healthRoutes } from "./health.ts";
 import { serviceRoutes } from "./services.ts";
 import { statusRoutes } from "./status.ts";
@@ -38,6 +39,7 @@ export function createApp(deps: FrontDeps, options: AppOptions = {}): Hono {
   );
   app.route("/api/services", serviceRoutes(deps));
   app.route("/api/supervision", supervisionRoutes(deps));
+  app.route("/api", dataRoutes(deps));
   answerWrongMethods(app);
   app.notFound((c) => errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);

@@ -3,6 +3,7 @@
  * pass fakes and main.ts passes the live actor system: the front never reaches into actors directly.
  */
 import { z } from "zod";
+import type { DataQueries } from "../db/queries.ts";
 import type { ActorHealth } from "../runtime/actor_process.ts";
 import type { ChildStatus, TreeNode } from "../supervision/child.ts";
 import type { ControlAction } from "../supervision/supervisor.ts";
@@ -56,4 +57,6 @@ export interface FrontDeps {
   status(): Promise<Omit<StatusReport, "version" | "uptimeSeconds">>;
   /** Ready when every permanent actor runs and the store answers; reasons say what is not. */
   ready(): Promise<{ ready: boolean; reasons: string[] }>;
+  /** The stored network, for the data routes (routes/data.ts). */
+  data: DataQueries;
 }

@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { AskFailedError, AskTimeoutError } from "../runtime/errors.ts";
 import { ControlError } from "../supervision/supervisor.ts";
 import { DeadlineError } from "./timeout.ts";
 
@@ -50,6 +51,9 @@ export function handleError(error: unknown, c: Context): Response {
     return errorResponse(c, error.code === "not_found" ? 404 : 409, error.code, error.message);
   }
   if (error instanceof DeadlineError) return errorResponse(c, 503, "timeout", error.message);
+  // An actor behind the route did not answer, or answered that it could not (its database is down).
+  if (error instanceof AskTimeoutError) return errorResponse(c, 503, "timeout", error.message);
+  if (error instanceof AskFailedError) return errorResponse(c, 503, "unavailable", error.message);
   // Hono's own middlewares throw these for client mistakes; their messages are written for clients.
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(c, error.status, "bad_request", error.message || "bad request");

@@ -1,5 +1,6 @@
 /** Fake FrontDeps for the route tests: a small in-memory supervision tree that records what it is asked. */
 import assert from "node:assert/strict";
+import type { DataQueries } from "../db/queries.ts";
 import type { ActorHealth } from "../runtime/actor_process.ts";
 import type { ChildStatus, TreeNode } from "../supervision/child.ts";
 import { type ControlAction, ControlError } from "../supervision/supervisor.ts";
@@ -96,9 +97,22 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
     },
     status: () => Promise.resolve(STATUS_PARTS),
     ready: () => Promise.resolve({ ready: true, reasons: [] }),
+    data: noData,
     ...overrides,
   };
 }
+
+const notFaked = () => Promise.reject(new Error("this fake holds no data; pass `data` to fakeDeps"));
+
+/** Data reads that fail: route tests of data pass real reads over a replayed database instead. */
+export const noData: DataQueries = {
+  flights: notFaked,
+  flight: notFaked,
+  track: notFaked,
+  atcPositions: notFaked,
+  controllerSessions: notFaked,
+  atis: notFaked,
+};
 
 /** Headers carrying a bearer token. */
 export function bearer(token: string = TOKEN): HeadersInit {

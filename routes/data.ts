@@ -1,0 +1,186 @@
+/**
+ * The data routes: flights, a flight and its track, controller positions and sessions, ATIS, now or at a
+ * past moment (`at=`). Query strings are parsed against a fixed list of parameters, so a typo or a bad
+ * value is a 400 naming the parameter; the validated values go to `deps.data` (db/queries.ts), which
+ * only ever sends them to SQL as parameters. Answers carry an `ETag` and honour `If-None-Match`.
+ */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import {
+  AIRCRAFT_PATTERN,
+  AIRPORT_PATTERN,
+  BoxSchema,
+  CALLSIGN_PATTERN,
+  type DataQueries,
+  MAX_PAGE,
+} from "../db/queries.ts";
+import { HttpError } from "./errors.ts";
+
+/** Text upper-cased and trimmed, then matched against one of the patterns of db/queries.ts. */
+const upper = (pattern: RegExp, message: string) =>
+  z.string().transform((value) => value.trim().toUpperCase()).pipe(z.string().regex(pattern, { message }));
+
+/** Query parameters arrive as text: each of these turns one into a typed value or says what it must be. */
+const param = {
+  callsign: upper(CALLSIGN_PATTERN, "must be 1 to 16 letters, digits, '_' or '-'"),
+  airport: upper(AIRPORT_PATTERN, "must be an ICAO airport code"),
+  aircraft: upper(AIRCRAFT_PATTERN, "must be an ICAO aircraft type designator"),
+  instant: z.iso.datetime({
+    offset: true,
+    message: "must be an ISO 8601 time with a zone, e.g. 2024-05-01T12:00:00Z",
+  }),
+  count: (min: number, max: number) =>
+    z.string().regex(/^\d{1,9}$/, { message: "must be a whole number" }).transform(Number).pipe(
+      z.number().min(min, { message: `must be at least ${min}` }).max(max, {
+        message: `must be at most ${max}`,
+      }),
+    ),
+  flag: z.enum(["true", "false"], { message: 'must be "true" or "false"' }).transform((value) =>
+    value === "true"
+  ),
+  box: z.string().transform((value, ctx) => {
+    const parts = value.split(",").map((part) => part.trim() === "" ? Number.NaN : Number(part));
+    if (parts.length !== 4 || parts.some((part) => !Number.isFinite(part))) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: "must be four numbers: west,south,east,north",
+      });
+      return z.NEVER;
+    }
+    return parts;
+  }).pipe(BoxSchema),
+};
+
+const page = { limit: param.count(1, MAX_PAGE), offset: param.count(0, 1_000_000) };
+
+const FlightsQuery = {
+  at: param.instant,
+  callsign: param.callsign,
+  departure: param.airport,
+  arrival: param.airport,
+  aircraft: param.aircraft,
+  bbox: param.box,
+  ...page,
+};
+const TrackQuery = { from: param.instant, to: param.instant };
+const AtcQuery = { at: param.instant, callsign: param.callsign, facility: param.count(0, 99) };
+const SessionsQuery = {
+  callsign: param.callsign,
+  cid: param.count(1, 999_999_999),
+  facility: param.count(0, 99),
+  station: z.enum(["controller", "atis"], { message: 'must be "controller" or "atis"' }),
+  from: param.instant,
+  to: param.instant,
+  online: param.flag,
+  ...page,
+};
+const AtisQuery = { at: param.instant, callsign: param.callsign };
+
+/**
+ * Reads the query string against `shape`: every parameter optional, none unknown or repeated.
+ * Throws 400 `invalid_parameter` naming the first parameter that is wrong.
+ */
+export function parseQuery<S extends Record<string, z.ZodType<unknown, string>>>(
+  c: Context,
+  shape: S,
+): { [K in keyof S]?: z.output<S[K]> } {
+  const values: Record<string, string> = {};
+  for (const [name, given] of Object.entries(c.req.queries())) {
+    if (!Object.hasOwn(shape, name)) {
+      const known = Object.keys(shape).join(", ") || "none";
+      throw invalid(name, `is not a parameter of this route (it takes: ${known})`);
+    }
+    if (given.length > 1) throw invalid(name, "is given more than once");
+    values[name] = given[0];
+  }
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const parsed = shape[name].safeParse(value);
+    if (!parsed.success) throw invalid(name, parsed.error.issues[0]?.message ?? "is not valid");
+    result[name] = parsed.data;
+  }
+  return result as { [K in keyof S]?: z.output<S[K]> };
+}
+
+function invalid(name: string, message: string): HttpError {
+  return new HttpError(400, "invalid_parameter", `parameter "${name}" ${message}`);
+}
+
+/** A path's callsign, upper-cased; 400 when it cannot be one. */
+function callsignParam(c: Context): string {
+  const parsed = param.callsign.safeParse(c.req.param("callsign") ?? "");
+  if (!parsed.success) throw invalid("callsign", parsed.error.issues[0]?.message ?? "is not valid");
+  return parsed.data;
+}
+
+/**
+ * Answers JSON with a weak ETag of the exact bytes; a request whose `If-None-Match` names it gets a
+ * bodiless 304, so a client polling an unchanged network downloads nothing.
+ */
+export async function jsonWithEtag(c: Context, body: unknown): Promise<Response> {
+  const text = JSON.stringify(body);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  const etag = `W/"${btoa(String.fromCharCode(...new Uint8Array(digest, 0, 18)))}"`;
+  const headers = { ETag: etag, "Cache-Control": "no-cache" };
+  if (matches(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  return c.body(text, 200, { ...headers, "Content-Type": "application/json" });
+}
+
+/** If-None-Match compares weakly: `*`, or any listed tag equal to ours with or without `W/`. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
+/** The data routes, to be mounted at `/api`. */
+export function dataRoutes(deps: { data: DataQueries }): Hono {
+  const app = new Hono();
+  const { data } = deps;
+
+  app.get("/flights", async (c) => {
+    const { bbox, ...filter } = parseQuery(c, FlightsQuery);
+    return jsonWithEtag(c, await data.flights({ ...filter, box: bbox }));
+  });
+
+  app.get("/flights/:callsign", async (c) => {
+    const callsign = callsignParam(c);
+    parseQuery(c, {});
+    const flight = await data.flight(callsign);
+    if (flight === null) {
+      throw new HttpError(404, "not_found", `no flight with callsign ${callsign} was seen`);
+    }
+    return jsonWithEtag(c, flight);
+  });
+
+  app.get("/flights/:callsign/track", async (c) => {
+    const callsign = callsignParam(c);
+    const { from, to } = parseQuery(c, TrackQuery);
+    if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) {
+      throw invalid("from", "must not be after to");
+    }
+    const track = await data.track({ callsign, from, to });
+    if (track === null) {
+      const range = from || to ? ` between ${from ?? "the start"} and ${to ?? "now"}` : "";
+      throw new HttpError(404, "not_found", `no flight with callsign ${callsign} was seen${range}`);
+    }
+    return jsonWithEtag(c, track);
+  });
+
+  app.get("/atc-positions", async (c) => jsonWithEtag(c, await data.atcPositions(parseQuery(c, AtcQuery))));
+
+  app.get("/controllers/sessions", async (c) => {
+    const filter = parseQuery(c, SessionsQuery);
+    if (
+      filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)
+    ) {
+      throw invalid("from", "must not be after to");
+    }
+    return jsonWithEtag(c, await data.controllerSessions(filter));
+  });
+
+  app.get("/atis", async (c) => jsonWithEtag(c, await data.atis(parseQuery(c, AtisQuery))));
+
+  return app;
+}

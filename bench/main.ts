@@ -1,12 +1,14 @@
 /**
  * `deno task bench`: the runtime's two headline numbers against plain-worker baselines measured in the
- * same run, printed as a Markdown table, then as one JSON line (also written to .bench/report.json).
+ * same run, then the collector's (bench/collector_bench.ts) against a bare COPY script, printed as Markdown
+ * tables, then as one JSON line (also written to .bench/report.json).
  * Missed goals are reported, not failures; the exit code is non-zero only when the bench itself fails.
  *
  * `--quick` runs a small version (for checking the bench, not for numbers).
  */
 import { busContender, type Contender, rawContender } from "./bus_throughput.ts";
 import { BACKOFF, crashLatency, type CrashSample } from "./crash_latency.ts";
+import { collectorBench, type CollectorReport, collectorRows } from "./collector_bench.ts";
 import { median, round, summarise, thousands } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -132,6 +134,7 @@ async function restarts() {
 type Report = {
   bus: Awaited<ReturnType<typeof throughput>>;
   crash: Awaited<ReturnType<typeof restarts>>;
+  collector: CollectorReport;
 };
 
 function table({ bus, crash }: Report): string {
@@ -192,6 +195,10 @@ function table({ bus, crash }: Report): string {
     ],
     ["  started → ask answered (p50 / p99)", pair(crash.answerMs), "—", "—", "—", "—"],
   ];
+  return markdown(rows);
+}
+
+function markdown(rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(rows[0]), line(rows[0].map(() => "---")), ...rows.slice(1).map(line)].join("\n");
 }
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
   progress(`bus throughput: ${thousands(MESSAGES)} msgs, ${WARMUP_ROUNDS} warm-up + ${ROUNDS} rounds`);
   const bus = await throughput();
   const crash = await restarts();
+  const collector = await collectorBench({ quick, progress });
   const report = {
     bench: "runtime",
     at: new Date().toISOString(),
@@ -210,6 +218,7 @@ async function main(): Promise<void> {
     durationMs: Math.round(performance.now() - startedAt),
     bus,
     crash,
+    collector,
   };
   const dir = new URL("../.bench/", import.meta.url);
   await Deno.mkdir(dir, { recursive: true });
@@ -229,8 +238,29 @@ async function main(): Promise<void> {
     `Crash: backoff minMs ${BACKOFF.minMs}, maxMs ${BACKOFF.maxMs} (no delay); crashes ${crash.spacingMs} ms` +
       " apart; the replacement starts in the system's warm spare worker (the default, 1 spare), which is" +
       ` made again 100 ms after it is taken; total min ${crash.totalMs.min}` +
-      ` ms, p90 ${crash.totalMs.p90} ms, max ${crash.totalMs.max} ms. Written to .bench/report.json.\n`,
+      ` ms, p90 ${crash.totalMs.p90} ms, max ${crash.totalMs.max} ms.\n`,
   );
+  console.log("## Collector bench (PostgreSQL, the real actors in their workers)\n");
+  console.log(
+    markdown([
+      ["measure", "result", "baseline (same run)", "ratio", "goal", "met"],
+      ...collectorRows(collector),
+    ]),
+  );
+  if (!("skipped" in collector)) {
+    const { peak, replay } = collector;
+    console.log(
+      `\nPeak: the recording, then ${
+        peak.snapshots - 1
+      } variants 15 s apart (every pilot moved along its heading,` +
+        ` about 5 reconnecting per snapshot), fetched by the fetcher from a folder every ${peak.spacingMs} ms;` +
+        ` committed = the NOTIFY of a bench trigger on snapshots, delivered after COMMIT. The first` +
+        ` ${peak.warmup} steady snapshots are warm-up; ${peak.queuedLeftOut} later ones fetched before the previous` +
+        ` commit were left out. Steady min ${peak.steadyMs.min} ms, p90 ${peak.steadyMs.p90} ms, max ${peak.steadyMs.max}` +
+        ` ms. Simulator: ${replay.snapshots} snapshots rendered beforehand, fetched every 1 ms, rate from the` +
+        " second commit to the last. Written to .bench/report.json.\n",
+    );
+  }
   console.log(JSON.stringify(report));
 }
 

@@ -84,6 +84,8 @@ export default defineActor({
       rejectedTotal: parsed.rejected.length,
       changes,
     });
+    // The store's write is what "committed" waits for: it leaves now, not after the cache's JSON is built.
+    ctx.flush();
     const records = {
       flights: serialise(parsed.snapshot.pilots),
       controllers: serialise(parsed.snapshot.controllers),

@@ -33,6 +33,11 @@ export interface ActorContext<P extends Protocol, C> {
   readonly metrics: ActorMetrics;
   /** Ends this actor normally once the current message is handled (a `normal` exit for its supervisor). */
   stopSelf(): void;
+  /**
+   * Sends what this handler has sent so far now. Sends are batched until the handler returns, which is
+   * what makes the bus fast; a handler with urgent output followed by slow work flushes in between.
+   */
+  flush(): void;
 }
 
 export interface ActorDefinition<P extends Protocol, CS extends z.ZodType, S> {

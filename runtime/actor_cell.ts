@@ -416,6 +416,7 @@ export class ActorCell {
       signal: this.#abort.signal,
       self: this.#ref(this.#init.name, this.#def.protocol),
       ref: (name, protocol) => this.#ref(name, protocol),
+      flush: () => this.#flush(),
       schedule: (delayMs, kind, body) => {
         const timer = setTimeout(() => {
           this.#timers.delete(timer);

@@ -73,6 +73,8 @@ export const StoreProtocol = defineProtocol({
       updateTimestamp: FeedTimestamp.nullable(),
     }),
   },
+  /** The store's own timer: write what waits in the spool. */
+  "store.drain": { body: z.object({}) },
   /** Readiness: answers once the database answers. */
   "store.ping": {
     body: z.object({}),

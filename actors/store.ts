@@ -4,10 +4,12 @@
  * processor's diff found (db/network.ts), and the records it rejected. PostgreSQL when a URL is
  * configured, embedded PGlite in `dataDir` otherwise; calls go through a breaker.
  *
- * A message the database cannot take (down, or its breaker open) goes to the spool in `dataDir/spool`
- * (db/spool.ts), and so does every later one until the spool is empty again, so that snapshots are
- * written in feed order. The spool is drained on a timer and on each new message; it outlives restarts.
- * Replaying a file whose write committed just before a crash is a counted duplicate, not a double.
+ * Every message goes to the spool in `dataDir/spool` (db/spool.ts) before it is written, and leaves it
+ * once written: so one the database cannot take (down, or its breaker open) waits there, later ones
+ * queue behind it in feed order, and none is lost when the store or the process dies mid-write (the
+ * runtime does not redeliver the message an actor crashed on). The spool is drained on each message and
+ * on a timer; a file replayed after its write committed is a counted duplicate, not a double. The store
+ * starts without its database too, and connects when it can.
  */
 import { z } from "zod";
 import { type ActorContext, defineActor } from "../runtime/actor.ts";
@@ -40,9 +42,12 @@ const ConfigSchema = z.object({
 });
 
 const DAY_MS = 86_400_000;
+/** A spooled message whose writes crashed the store this often is a poison: it is dropped, logged. */
+const MAX_INTERRUPTED_ATTEMPTS = 3;
 
 interface State {
-  db: Database;
+  /** Null until the database has been opened and migrated. */
+  db: Database | null;
   breaker: CircuitBreaker;
   spool: Spool;
   /** When the `store.drain` on its way is due (performance.now() ms), or null when none is. */
@@ -66,23 +71,8 @@ export default defineActor({
       maxBytes: config.spoolMaxBytes,
       maxFiles: config.spoolMaxFiles,
     });
-    const db = await openDatabase({
-      url: config.databaseUrl ?? undefined,
-      dataDir: config.dataDir,
-      queryTimeoutMs: config.queryTimeoutMs,
-    });
-    try {
-      const migrations = await migrate(db);
-      ctx.log.info("{kind} database ready; migrations applied now: {applied}", {
-        kind: db.kind,
-        applied: migrations.applied.length,
-      });
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
     const state: State = {
-      db,
+      db: null,
       breaker: ctx.breaker("database", {
         callTimeoutMs: 2 * config.queryTimeoutMs,
         resetTimeoutMs: config.breakerResetMs,
@@ -93,6 +83,7 @@ export default defineActor({
       partitionDay: null,
     };
     reportSpool(state, ctx);
+    await connect(state, ctx);
     if (spool.files > 0) {
       ctx.log.warn("{files} spooled messages ({bytes} bytes) found; writing them first", {
         files: spool.files,
@@ -107,16 +98,11 @@ export default defineActor({
       case "store.snapshot":
       case "store.quarantine": {
         const spooled = { kind: message.kind, body: message.body } as SpooledMessage;
-        if (state.spool.files === 0) {
-          const outcome = await writeMessage(state, ctx, spooled);
-          if (outcome !== "retry") return state;
-          await spoolMessage(state, ctx, spooled);
-          scheduleDrain(state, ctx);
-        } else {
-          // Behind the spooled ones, so that the diff's changes are written in feed order.
-          await spoolMessage(state, ctx, spooled);
-          await drain(state, ctx);
-        }
+        const { entry, dropped } = await state.spool.append(encodeSpooled(spooled), spooledLabel(spooled));
+        for (const gone of dropped) droppedFromSpool(ctx, gone);
+        await drain(state, ctx);
+        // Only what could not be written now counts as spooled; the rest passed through.
+        if (entry !== null && state.spool.has(entry)) ctx.metrics.count("spool_spooled_total");
         return state;
       }
       case "store.drain": {
@@ -125,14 +111,16 @@ export default defineActor({
         return state;
       }
       case "store.ping": {
-        const totals = await state.breaker.call(() => snapshotTotals(state.db));
-        message.reply({ kind: state.db.kind, latest: totals.latest });
+        const { db } = state;
+        if (db === null) throw new Error("the database is not connected yet");
+        const totals = await state.breaker.call(() => snapshotTotals(db));
+        message.reply({ kind: db.kind, latest: totals.latest });
         return state;
       }
     }
   },
   async stop(state) {
-    await state.db.close();
+    await state.db?.close();
   },
 });
 
@@ -215,14 +203,6 @@ async function writeQuarantine(
   return "written";
 }
 
-/** Appends a message to the spool; the bound may push the oldest out, which is counted and logged. */
-async function spoolMessage(state: State, ctx: Context, message: SpooledMessage): Promise<void> {
-  const dropped = await state.spool.append(encodeSpooled(message), spooledLabel(message));
-  ctx.metrics.count("spool_spooled_total");
-  for (const entry of dropped) droppedFromSpool(ctx, entry);
-  reportSpool(state, ctx);
-}
-
 /**
  * Writes spooled messages oldest first until the spool is empty or a write fails. While the breaker is
  * open nothing is tried: the next timer comes after its reset timeout.
@@ -243,7 +223,15 @@ async function drain(state: State, ctx: Context): Promise<void> {
       droppedFromSpool(ctx, { ...entry, reason: decoded.reason });
       continue;
     }
+    const interrupted = await spool.beginAttempt(entry);
+    if (interrupted >= MAX_INTERRUPTED_ATTEMPTS) {
+      await spool.endAttempt();
+      await spool.remove(entry);
+      droppedFromSpool(ctx, { ...entry, reason: `writing it crashed the store ${interrupted} times` });
+      continue;
+    }
     const outcome = await writeMessage(state, ctx, decoded.message);
+    await spool.endAttempt();
     if (outcome === "retry") break;
     await spool.remove(entry);
     if (outcome === "rejected") {
@@ -319,8 +307,10 @@ async function write<T>(
   what: string,
   fn: (db: Database) => Promise<T>,
 ): Promise<T | "retry" | "rejected"> {
+  const db = state.db ?? await connect(state, ctx);
+  if (db === null) return "retry";
   try {
-    return await state.breaker.call(() => fn(state.db));
+    return await state.breaker.call(() => fn(db));
   } catch (error) {
     if (error instanceof CircuitOpenError) {
       ctx.log.debug("{what} not written: {error}", { what, error: describeError(error) });
@@ -335,4 +325,41 @@ async function write<T>(
 /** SQLSTATE classes 22 (data), 23 (integrity) and 42 (syntax, undefined objects): the same call fails again. */
 function refusedForGood(error: unknown): boolean {
   return error instanceof DatabaseError && !error.timedOut && /^(22|23|42)/.test(error.code ?? "");
+}
+
+/**
+ * Opens and migrates the database, guarded by the breaker but without its call timeout: a first PGlite
+ * start may take longer, and the PostgreSQL driver has its own connect timeout. Null (logged) while
+ * that fails.
+ */
+async function connect(state: State, ctx: Context): Promise<Database | null> {
+  const { config } = ctx;
+  try {
+    state.breaker.guard();
+  } catch (error) {
+    ctx.log.debug("database not connected: {error}", { error: describeError(error) });
+    return null;
+  }
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({
+      url: config.databaseUrl ?? undefined,
+      dataDir: config.dataDir,
+      queryTimeoutMs: config.queryTimeoutMs,
+    });
+    const migrations = await migrate(db);
+    ctx.log.info("{kind} database ready; migrations applied now: {applied}", {
+      kind: db.kind,
+      applied: migrations.applied.length,
+    });
+    state.breaker.succeed();
+    state.db = db;
+  } catch (error) {
+    await db?.close().catch(() => {});
+    state.breaker.fail(error);
+    ctx.log.warn("database not available; snapshots wait in the spool: {error}", {
+      error: describeError(error),
+    });
+  }
+  return state.db;
 }

@@ -31,6 +31,8 @@ export interface SpoolOptions {
 
 const RECORD = /^(\d{16})(?:_[A-Za-z0-9.-]*)?\.json$/;
 const TEMP = /\.tmp$/;
+/** Names the record being written to the database, until that attempt ends one way or the other. */
+const ATTEMPT = "attempt";
 
 /**
  * @example
@@ -47,9 +49,16 @@ export class Spool {
   #entries: SpoolEntry[];
   #bytes: number;
   #nextSeq: number;
+  /** The record whose attempts were cut short (by a crash) and how often, as found at open. */
+  #interrupted: { name: string; times: number } | null;
 
-  private constructor(readonly options: SpoolOptions, entries: SpoolEntry[]) {
+  private constructor(
+    readonly options: SpoolOptions,
+    entries: SpoolEntry[],
+    interrupted: { name: string; times: number } | null,
+  ) {
     this.#entries = entries;
+    this.#interrupted = interrupted;
     this.#bytes = entries.reduce((sum, entry) => sum + entry.bytes, 0);
     this.#nextSeq = (entries.at(-1)?.seq ?? 0) + 1;
   }
@@ -74,7 +83,34 @@ export class Spool {
       entries.push({ name: item.name, seq: Number(match[1]), bytes: size });
     }
     entries.sort((a, b) => a.seq - b.seq);
-    return new Spool(options, entries);
+    let interrupted: { name: string; times: number } | null = null;
+    try {
+      const marker = JSON.parse(await Deno.readTextFile(`${options.dir}/${ATTEMPT}`));
+      if (entries.some((entry) => entry.name === marker.name)) {
+        interrupted = { name: String(marker.name), times: Number(marker.interrupted) + 1 };
+      }
+    } catch {
+      // No marker (the last attempt ended), or a damaged one: nothing was interrupted that we know of.
+    }
+    return new Spool(options, entries, interrupted);
+  }
+
+  /**
+   * Notes on disk that `entry` is being written, and returns how many earlier attempts at it were cut
+   * short by a crash: a record that keeps crashing its writer is a poison the caller should drop. Call
+   * {@linkcode endAttempt} when the attempt ends, whether it succeeded or failed.
+   */
+  async beginAttempt(entry: SpoolEntry): Promise<number> {
+    const times = this.#interrupted?.name === entry.name ? this.#interrupted.times : 0;
+    const path = `${this.options.dir}/${ATTEMPT}`;
+    await Deno.writeTextFile(`${path}.tmp`, JSON.stringify({ name: entry.name, interrupted: times }));
+    await Deno.rename(`${path}.tmp`, path);
+    return times;
+  }
+
+  async endAttempt(): Promise<void> {
+    this.#interrupted = null;
+    await Deno.remove(`${this.options.dir}/${ATTEMPT}`).catch(ignoreNotFound);
   }
 
   get files(): number {
@@ -92,16 +128,20 @@ export class Spool {
 
   /**
    * Adds a record at the back. `label` (e.g. the snapshot's timestamp) goes into the file name, for
-   * people looking at the folder. Returns what the bound pushed out: the oldest records, or this record
-   * itself when it alone exceeds `maxBytes`.
+   * people looking at the folder. Returns the new entry and what the bound pushed out: the oldest
+   * records, or this record itself (entry null) when it alone exceeds `maxBytes`.
    */
-  async append(record: Uint8Array, label = ""): Promise<DroppedEntry[]> {
+  async append(
+    record: Uint8Array,
+    label = "",
+  ): Promise<{ entry: SpoolEntry | null; dropped: DroppedEntry[] }> {
     const { maxBytes, maxFiles } = this.options;
     const seq = this.#nextSeq++;
     const safeLabel = label.replace(/[^A-Za-z0-9.-]/g, "-").slice(0, 64);
     const name = `${String(seq).padStart(16, "0")}${safeLabel ? `_${safeLabel}` : ""}.json`;
     if (record.byteLength > maxBytes) {
-      return [{ name, bytes: record.byteLength, reason: `larger than the spool's ${maxBytes} bytes` }];
+      const reason = `larger than the spool's ${maxBytes} bytes`;
+      return { entry: null, dropped: [{ name, bytes: record.byteLength, reason }] };
     }
     const dropped: DroppedEntry[] = [];
     while (
@@ -128,13 +168,19 @@ export class Spool {
       await Deno.remove(temp).catch(ignoreNotFound);
       throw error;
     }
-    this.#entries.push({ name, seq, bytes: record.byteLength });
+    const entry = { name, seq, bytes: record.byteLength };
+    this.#entries.push(entry);
     this.#bytes += record.byteLength;
-    return dropped;
+    return { entry, dropped };
   }
 
   async read(entry: SpoolEntry): Promise<Uint8Array> {
     return await Deno.readFile(`${this.options.dir}/${entry.name}`);
+  }
+
+  /** Whether `entry` still waits in the spool. */
+  has(entry: SpoolEntry): boolean {
+    return this.#entries.some((e) => e.name === entry.name);
   }
 
   /** Removes a record once it is written (or given up on). Removing one that is gone is not an error. */

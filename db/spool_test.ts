@@ -31,7 +31,7 @@ async function drain(spool: Spool): Promise<string[]> {
   return records;
 }
 
-Deno.test("spool: records come back oldest first, past ten thousand, and the folder ends empty", async () => {
+Deno.test("spool: records come back oldest first whatever their labels, and the folder ends empty", async () => {
   await withSpoolDir(async (dir) => {
     const spool = await open(dir, { maxFiles: 20_000 });
     // Names sort by sequence even where the count gains a digit (9 → 10) and the labels disagree.
@@ -48,8 +48,8 @@ Deno.test("spool: records come back oldest first, past ten thousand, and the fol
 Deno.test("spool: a full spool drops its oldest records, by count and by bytes, and says so", async () => {
   await withSpoolDir(async (dir) => {
     const byCount = await open(dir, { maxFiles: 3 });
-    for (let i = 0; i < 3; i++) assert.deepEqual(await byCount.append(encode(`r${i}`)), []);
-    const dropped = await byCount.append(encode("r3"));
+    for (let i = 0; i < 3; i++) assert.deepEqual((await byCount.append(encode(`r${i}`))).dropped, []);
+    const { dropped } = await byCount.append(encode("r3"));
     assert.equal(dropped.length, 1);
     assert.match(dropped[0].name, /^0{15}1\.json$/);
     assert.match(dropped[0].reason, /spool full/);
@@ -58,10 +58,11 @@ Deno.test("spool: a full spool drops its oldest records, by count and by bytes, 
     const byBytes = await open(dir, { maxBytes: 10 });
     await byBytes.append(encode("aaaa"));
     await byBytes.append(encode("bbbb"));
-    const pushedOut = await byBytes.append(encode("ccccccc"));
+    const { dropped: pushedOut } = await byBytes.append(encode("ccccccc"));
     assert.deepEqual(pushedOut.map((d) => d.bytes), [4, 4]);
     assert.equal(byBytes.bytes, 7);
-    const tooLarge = await byBytes.append(encode("x".repeat(11)));
+    const { entry, dropped: tooLarge } = await byBytes.append(encode("x".repeat(11)));
+    assert.equal(entry, null);
     assert.match(tooLarge[0].reason, /larger than the spool/);
     assert.deepEqual(await drain(byBytes), ["ccccccc"]);
   });
@@ -101,5 +102,27 @@ Deno.test("spool: removing a record twice (a replay after a crash) is harmless",
     await spool.remove(entry);
     assert.equal(spool.files, 0);
     assert.equal(spool.bytes, 0);
+  });
+});
+
+Deno.test("spool: an attempt a crash cut short is counted at the next open, one that ended is not", async () => {
+  await withSpoolDir(async (dir) => {
+    const first = await open(dir);
+    await first.append(encode("poison"));
+    await first.append(encode("fine"));
+    assert.equal(await first.beginAttempt(oldest(first)), 0);
+    // The process dies here: no endAttempt.
+    const second = await open(dir);
+    assert.equal(await second.beginAttempt(oldest(second)), 1);
+    const third = await open(dir);
+    assert.equal(await third.beginAttempt(oldest(third)), 2);
+    await third.endAttempt();
+    await third.remove(oldest(third));
+    assert.equal(await third.beginAttempt(oldest(third)), 0);
+    await third.endAttempt();
+    const fourth = await open(dir);
+    assert.equal(await fourth.beginAttempt(oldest(fourth)), 0);
+    await fourth.endAttempt();
+    assert.deepEqual(await drain(fourth), ["fine"]);
   });
 });

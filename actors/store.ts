@@ -20,7 +20,7 @@ import { insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshot
 import { writeSnapshotChanges } from "../db/network.ts";
 import { dropPositionPartitionsBefore, ensurePositionPartitions } from "../db/position_partitions.ts";
 import { deleteEventsBefore } from "../db/event_retention.ts";
-import { type DroppedEntry, Spool } from "../db/spool.ts";
+import { type DroppedEntry, Spool, type SpoolEntry } from "../db/spool.ts";
 import { type CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
 import { StoreProtocol } from "./protocol.ts";
 import { decodeSpooled, encodeSpooled, spooledLabel, type SpooledMessage } from "./spooled_message.ts";
@@ -100,7 +100,7 @@ export default defineActor({
         const spooled = { kind: message.kind, body: message.body } as SpooledMessage;
         const { entry, dropped } = await state.spool.append(encodeSpooled(spooled), spooledLabel(spooled));
         for (const gone of dropped) droppedFromSpool(ctx, gone);
-        await drain(state, ctx);
+        await drain(state, ctx, entry);
         // Only what could not be written now counts as spooled; the rest passed through.
         if (entry !== null && state.spool.has(entry)) ctx.metrics.count("spool_spooled_total");
         return state;
@@ -207,7 +207,7 @@ async function writeQuarantine(
  * Writes spooled messages oldest first until the spool is empty or a write fails. While the breaker is
  * open nothing is tried: the next timer comes after its reset timeout.
  */
-async function drain(state: State, ctx: Context): Promise<void> {
+async function drain(state: State, ctx: Context, fresh: SpoolEntry | null = null): Promise<void> {
   const { spool } = state;
   let replayed = 0;
   for (let entry = spool.oldest(); entry !== undefined; entry = spool.oldest()) {
@@ -236,7 +236,8 @@ async function drain(state: State, ctx: Context): Promise<void> {
     await spool.remove(entry);
     if (outcome === "rejected") {
       droppedFromSpool(ctx, { ...entry, reason: "the database refused it" });
-    } else {
+    } else if (entry.name !== fresh?.name) {
+      // Only messages that waited count as replayed; the fresh one passed straight through.
       replayed++;
       ctx.metrics.count("spool_replayed_total");
     }

@@ -13,6 +13,14 @@ export const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** Bounds of the spool in DATA_DIR/spool that holds snapshots while the database is down. */
+  SPOOL_MAX_BYTES: z.coerce.number().int().min(1_048_576).default(512 * 1024 * 1024),
+  SPOOL_MAX_FILES: z.coerce.number().int().min(1).default(10_000),
+  /** How often a non-empty spool is retried (never sooner than the database breaker allows). */
+  SPOOL_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Unset → kept for ever. Counted in days of the feed's clock. */
+  POSITION_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   /** Unset → the cache keeps its records in memory only. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
   /** How long cached records stay valid when no newer snapshot replaces them. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { feedSource, loadConfig } from "./config.ts";
 import { ConfigError } from "./runtime/errors.ts";
+import { collectorTree } from "./actors/tree.ts";
 
 Deno.test("an empty environment gives the documented defaults", () => {
   const config = loadConfig({});
@@ -67,4 +68,32 @@ Deno.test("FEED=sim runs the built-in simulator with SIM_PILOTS pilots", () => {
   assert.equal(feedSource(config), "sim");
   assert.equal(config.SIM_PILOTS, 500);
   assert.throws(() => loadConfig({ FEED: "sim", SIM_PILOTS: "20000" }), /SIM_PILOTS/);
+});
+
+Deno.test("the spool's bounds and the retentions reach the store's config", () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.SPOOL_MAX_BYTES, 512 * 1024 * 1024);
+  assert.equal(defaults.SPOOL_MAX_FILES, 10_000);
+  assert.equal(defaults.POSITION_RETENTION_DAYS, undefined);
+  assert.equal(defaults.EVENT_RETENTION_DAYS, undefined);
+  const config = loadConfig({
+    SPOOL_MAX_BYTES: "2000000",
+    SPOOL_MAX_FILES: "50",
+    SPOOL_RETRY_MS: "250",
+    POSITION_RETENTION_DAYS: "30",
+    EVENT_RETENTION_DAYS: "90",
+  });
+  const store = collectorTree(config).children?.find((child) => child.name === "store");
+  assert.ok(store && "config" in store);
+  assert.deepEqual(store.config, {
+    databaseUrl: null,
+    dataDir: "./data",
+    positionRetentionDays: 30,
+    eventRetentionDays: 90,
+    spoolMaxBytes: 2_000_000,
+    spoolMaxFiles: 50,
+    spoolRetryMs: 250,
+  });
+  assert.throws(() => loadConfig({ EVENT_RETENTION_DAYS: "0" }), /EVENT_RETENTION_DAYS="0"/);
+  assert.throws(() => loadConfig({ SPOOL_MAX_BYTES: "1000" }), /SPOOL_MAX_BYTES/);
 });

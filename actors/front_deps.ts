@@ -71,6 +71,8 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
           }
         }
       }
+      const spooled = metric("spool_files");
+      if (spooled > 0) degraded.push(`store: ${spooled} messages spooled until the database takes them`);
       const now = Date.now();
       const summary = latest?.summary ?? null;
       const quietMs = now - (latest?.receivedAt ?? options.startedAt);

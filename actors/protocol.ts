@@ -85,6 +85,8 @@ export const StoreProtocol = defineProtocol({
       z.object({ ok: z.literal(false), error: z.string() }),
     ]),
   },
+  /** The store's own timer: write what waits in the spool. */
+  "store.drain": { body: z.object({}) },
   /** Readiness: answers once the database answers. */
   "store.ping": {
     body: z.object({}),

@@ -3,18 +3,28 @@
  * transaction: its `snapshots` row (a redelivered one is a counted duplicate, G2), the changes the
  * processor's diff found (db/network.ts), and the records it rejected. PostgreSQL when a URL is
  * configured, embedded PGlite in `dataDir` otherwise; calls go through a breaker.
+ *
+ * Every message goes to the spool in `dataDir/spool` (db/spool.ts) before it is written, and leaves it
+ * once written: so one the database cannot take (down, or its breaker open) waits there, later ones
+ * queue behind it in feed order, and none is lost when the store or the process dies mid-write (the
+ * runtime does not redeliver the message an actor crashed on). The spool is drained on each message and
+ * on a timer; a file replayed after its write committed is a counted duplicate, not a double. The store
+ * starts without its database too, and connects when it can.
  */
 import { z } from "zod";
 import { type ActorContext, defineActor } from "../runtime/actor.ts";
 import { describeError } from "../runtime/errors.ts";
-import { type Database, openDatabase } from "../db/database.ts";
+import { type Database, DatabaseError, openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import { insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshots.ts";
 import { writeSnapshotChanges } from "../db/network.ts";
 import { runDataQuery } from "../db/queries.ts";
 import { dropPositionPartitionsBefore, ensurePositionPartitions } from "../db/position_partitions.ts";
-import type { CircuitBreaker } from "../supervision/circuit_breaker.ts";
+import { deleteEventsBefore } from "../db/event_retention.ts";
+import { type DroppedEntry, Spool, type SpoolEntry } from "../db/spool.ts";
+import { type CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
 import { StoreProtocol } from "./protocol.ts";
+import { decodeSpooled, encodeSpooled, spooledLabel, type SpooledMessage } from "./spooled_message.ts";
 
 const ConfigSchema = z.object({
   databaseUrl: z.string().nullable().default(null),
@@ -22,117 +32,90 @@ const ConfigSchema = z.object({
   queryTimeoutMs: z.number().int().positive().default(10_000),
   /** Position partitions older than this many days (on the feed's clock) are dropped; null keeps all. */
   positionRetentionDays: z.number().int().positive().nullable().default(null),
+  /** Events older than this many days (on the feed's clock) are deleted once a day; null keeps all. */
+  eventRetentionDays: z.number().int().positive().nullable().default(null),
+  spoolMaxBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  spoolMaxFiles: z.number().int().positive().default(10_000),
+  /** How often a non-empty spool is retried; never sooner than the breaker's next trial. */
+  spoolRetryMs: z.number().int().positive().default(5_000),
+  /** The database breaker's first reset timeout: how soon after opening one trial write is let through. */
+  breakerResetMs: z.number().int().positive().default(5_000),
 });
 
 const DAY_MS = 86_400_000;
+/** A spooled message whose writes crashed the store this often is a poison: it is dropped, logged. */
+const MAX_INTERRUPTED_ATTEMPTS = 3;
 
 interface State {
-  db: Database;
+  /** Null until the database has been opened and migrated. */
+  db: Database | null;
   breaker: CircuitBreaker;
+  spool: Spool;
+  /** When the `store.drain` on its way is due (performance.now() ms), or null when none is. */
+  drainDueAt: number | null;
   /** The UTC day (epoch ms / DAY_MS) whose position partitions were last made sure of. */
   partitionDay: number | null;
 }
 
 type Context = ActorContext<typeof StoreProtocol, z.output<typeof ConfigSchema>>;
 
+/** How a write ended: written (or found written), worth retrying later, or refused for good. */
+type Outcome = "written" | "retry" | "rejected";
+
 export default defineActor({
   protocol: StoreProtocol,
   config: ConfigSchema,
   async start(ctx): Promise<State> {
     const { config } = ctx;
-    const db = await openDatabase({
-      url: config.databaseUrl ?? undefined,
-      dataDir: config.dataDir,
-      queryTimeoutMs: config.queryTimeoutMs,
+    const spool = await Spool.open({
+      dir: `${config.dataDir}/spool`,
+      maxBytes: config.spoolMaxBytes,
+      maxFiles: config.spoolMaxFiles,
     });
-    try {
-      const migrations = await migrate(db);
-      ctx.log.info("{kind} database ready; migrations applied now: {applied}", {
-        kind: db.kind,
-        applied: migrations.applied.length,
-      });
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
-    return {
-      db,
-      breaker: ctx.breaker("database", { callTimeoutMs: 2 * config.queryTimeoutMs }),
+    const state: State = {
+      db: null,
+      breaker: ctx.breaker("database", {
+        callTimeoutMs: 2 * config.queryTimeoutMs,
+        resetTimeoutMs: config.breakerResetMs,
+        maxResetTimeoutMs: Math.max(config.breakerResetMs, 60_000),
+      }),
+      spool,
+      drainDueAt: null,
       partitionDay: null,
     };
+    reportSpool(state, ctx);
+    await connect(state, ctx);
+    if (spool.files > 0) {
+      ctx.log.warn("{files} spooled messages ({bytes} bytes) found; writing them first", {
+        files: spool.files,
+        bytes: spool.bytes,
+      });
+      scheduleDrain(state, ctx, 0);
+    }
+    return state;
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
-      case "store.snapshot": {
-        const { fetch, summary, rejected, changes } = message.body;
-        const partitionDay = await preparePositions(state, ctx, summary.updateTimestamp);
-        const startedAt = performance.now();
-        const outcome = await write(
-          state,
-          ctx,
-          `snapshot ${summary.updateTimestamp}`,
-          (db) =>
-            db.transaction(async (tx) => {
-              const outcome = await insertSnapshot(tx, {
-                ...summary,
-                fetchedAt: new Date(fetch.fetchedAt),
-                source: fetch.source,
-                bytes: fetch.bytes,
-                fetchMs: fetch.fetchMs,
-              });
-              if (outcome === "duplicate") return outcome;
-              await writeSnapshotChanges(tx, changes);
-              for (const record of rejected) {
-                await insertQuarantine(tx, {
-                  source: fetch.source,
-                  scope: "record",
-                  section: record.section,
-                  reason: record.reason,
-                  raw: new TextEncoder().encode(record.raw),
-                  updateTimestamp: summary.updateTimestamp,
-                });
-              }
-              return outcome;
-            }),
-        );
-        if (outcome === "stored") {
-          ctx.metrics.count("snapshots_stored_total");
-          ctx.metrics.count("snapshot_write_ms_total", performance.now() - startedAt);
-          ctx.log.info("stored snapshot {timestamp}: {pilots} pilots, {controllers} controllers", {
-            timestamp: summary.updateTimestamp,
-            pilots: summary.pilots,
-            controllers: summary.controllers,
-          });
-        } else if (outcome === "duplicate") {
-          ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "store" });
-        }
-        return { ...state, partitionDay };
-      }
+      case "store.snapshot":
       case "store.quarantine": {
-        const { fetch, reason, raw, updateTimestamp } = message.body;
-        const outcome = await write(
-          state,
-          ctx,
-          `quarantine of ${fetch.source}`,
-          (db) =>
-            insertQuarantine(db, {
-              source: fetch.source,
-              scope: "snapshot",
-              section: null,
-              reason,
-              raw: new Uint8Array(raw),
-              updateTimestamp,
-            }),
-        );
-        if (outcome !== "failed") ctx.metrics.count("snapshots_quarantined_total");
+        const spooled = { kind: message.kind, body: message.body } as SpooledMessage;
+        const { entry, dropped } = await state.spool.append(encodeSpooled(spooled), spooledLabel(spooled));
+        for (const gone of dropped) droppedFromSpool(ctx, gone);
+        await drain(state, ctx, entry);
+        // Only what could not be written now counts as spooled; the rest passed through.
+        if (entry !== null && state.spool.has(entry)) ctx.metrics.count("spool_spooled_total");
+        return state;
+      }
+      case "store.drain": {
+        state.drainDueAt = null;
+        await drain(state, ctx);
         return state;
       }
       case "store.query": {
+        const { db } = state;
         try {
-          message.reply({
-            ok: true,
-            value: await state.breaker.call(() => runDataQuery(state.db, message.body)),
-          });
+          if (db === null) throw new Error("the database is not connected yet");
+          message.reply({ ok: true, value: await state.breaker.call(() => runDataQuery(db, message.body)) });
         } catch (error) {
           ctx.metrics.count("store_query_failures_total", 1, { query: message.body.name });
           message.reply({ ok: false, error: describeError(error) });
@@ -140,54 +123,256 @@ export default defineActor({
         return state;
       }
       case "store.ping": {
-        const totals = await state.breaker.call(() => snapshotTotals(state.db));
-        message.reply({ kind: state.db.kind, latest: totals.latest });
+        const { db } = state;
+        if (db === null) throw new Error("the database is not connected yet");
+        const totals = await state.breaker.call(() => snapshotTotals(db));
+        message.reply({ kind: db.kind, latest: totals.latest });
         return state;
       }
     }
   },
   async stop(state) {
-    await state.db.close();
+    await state.db?.close();
   },
 });
 
-/**
- * Once per feed day: creates the position partitions of that day and the next ahead of the writes, and
- * applies the retention. A failure only costs placement (rows wait in the default partition and move
- * when the partition is made), so it is logged and retried the next snapshot, never fatal.
- */
-async function preparePositions(state: State, ctx: Context, updateTimestamp: string): Promise<number | null> {
-  const atMs = Date.parse(updateTimestamp);
-  const day = Math.floor(atMs / DAY_MS);
-  if (state.partitionDay === day) return day;
-  const retentionDays = ctx.config.positionRetentionDays;
-  const outcome = await write(state, ctx, `position partitions for ${updateTimestamp}`, async (db) => {
-    const created = await ensurePositionPartitions(db, new Date(day * DAY_MS), new Date((day + 2) * DAY_MS));
-    const dropped = retentionDays === null
-      ? []
-      : await dropPositionPartitionsBefore(db, new Date((day - retentionDays) * DAY_MS));
-    if (created.length + dropped.length > 0) {
-      ctx.log.info("position partitions created: {created}; dropped: {dropped}", { created, dropped });
-    }
-  });
-  return outcome === "failed" ? state.partitionDay : day;
+/** Writes one message; counts what happened. */
+async function writeMessage(state: State, ctx: Context, message: SpooledMessage): Promise<Outcome> {
+  if (message.kind === "store.quarantine") return await writeQuarantine(state, ctx, message.body);
+  return await writeSnapshot(state, ctx, message.body);
+}
+
+async function writeSnapshot(
+  state: State,
+  ctx: Context,
+  body: Extract<SpooledMessage, { kind: "store.snapshot" }>["body"],
+): Promise<Outcome> {
+  const { fetch, summary, rejected, changes } = body;
+  await dailyUpkeep(state, ctx, summary.updateTimestamp);
+  const startedAt = performance.now();
+  const outcome = await write(
+    state,
+    ctx,
+    `snapshot ${summary.updateTimestamp}`,
+    (db) =>
+      db.transaction(async (tx) => {
+        const outcome = await insertSnapshot(tx, {
+          ...summary,
+          fetchedAt: new Date(fetch.fetchedAt),
+          source: fetch.source,
+          bytes: fetch.bytes,
+          fetchMs: fetch.fetchMs,
+        });
+        if (outcome === "duplicate") return outcome;
+        await writeSnapshotChanges(tx, changes);
+        for (const record of rejected) {
+          await insertQuarantine(tx, {
+            source: fetch.source,
+            scope: "record",
+            section: record.section,
+            reason: record.reason,
+            raw: new TextEncoder().encode(record.raw),
+            updateTimestamp: summary.updateTimestamp,
+          });
+        }
+        return outcome;
+      }),
+  );
+  if (outcome === "stored") {
+    ctx.metrics.count("snapshots_stored_total");
+    ctx.metrics.count("snapshot_write_ms_total", performance.now() - startedAt);
+    ctx.log.info("stored snapshot {timestamp}: {pilots} pilots, {controllers} controllers", {
+      timestamp: summary.updateTimestamp,
+      pilots: summary.pilots,
+      controllers: summary.controllers,
+    });
+    return "written";
+  }
+  if (outcome === "duplicate") {
+    ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "store" });
+    return "written";
+  }
+  return outcome;
+}
+
+async function writeQuarantine(
+  state: State,
+  ctx: Context,
+  body: Extract<SpooledMessage, { kind: "store.quarantine" }>["body"],
+): Promise<Outcome> {
+  const { fetch, reason, raw, updateTimestamp } = body;
+  const outcome = await write(state, ctx, `quarantine of ${fetch.source}`, (db) =>
+    insertQuarantine(db, {
+      source: fetch.source,
+      scope: "snapshot",
+      section: null,
+      reason,
+      raw: new Uint8Array(raw),
+      updateTimestamp,
+    }));
+  if (outcome === "retry" || outcome === "rejected") return outcome;
+  ctx.metrics.count("snapshots_quarantined_total");
+  return "written";
 }
 
 /**
- * Runs a write through the breaker. A failed write is logged and counted, not a crash: restarting the
- * store would not bring the database back. (Spooling such snapshots to disk is the next step.)
+ * Writes spooled messages oldest first until the spool is empty or a write fails. While the breaker is
+ * open nothing is tried: the next timer comes after its reset timeout.
+ */
+async function drain(state: State, ctx: Context, fresh: SpoolEntry | null = null): Promise<void> {
+  const { spool } = state;
+  let replayed = 0;
+  for (let entry = spool.oldest(); entry !== undefined; entry = spool.oldest()) {
+    if (state.breaker.snapshot().state === "open") break;
+    let decoded: ReturnType<typeof decodeSpooled>;
+    try {
+      decoded = decodeSpooled(await spool.read(entry));
+    } catch (error) {
+      decoded = { ok: false, reason: `unreadable: ${describeError(error)}` };
+    }
+    if (!decoded.ok) {
+      await spool.remove(entry);
+      droppedFromSpool(ctx, { ...entry, reason: decoded.reason });
+      continue;
+    }
+    const interrupted = await spool.beginAttempt(entry);
+    if (interrupted >= MAX_INTERRUPTED_ATTEMPTS) {
+      await spool.endAttempt();
+      await spool.remove(entry);
+      droppedFromSpool(ctx, { ...entry, reason: `writing it crashed the store ${interrupted} times` });
+      continue;
+    }
+    const outcome = await writeMessage(state, ctx, decoded.message);
+    await spool.endAttempt();
+    if (outcome === "retry") break;
+    await spool.remove(entry);
+    if (outcome === "rejected") {
+      droppedFromSpool(ctx, { ...entry, reason: "the database refused it" });
+    } else if (entry.name !== fresh?.name) {
+      // Only messages that waited count as replayed; the fresh one passed straight through.
+      replayed++;
+      ctx.metrics.count("spool_replayed_total");
+    }
+  }
+  if (replayed > 0) {
+    ctx.log.info("wrote {replayed} spooled messages; {left} left", { replayed, left: spool.files });
+  }
+  reportSpool(state, ctx);
+  if (spool.files > 0) scheduleDrain(state, ctx);
+}
+
+/**
+ * One drain timer at a time, never due before the breaker lets a trial through. A timer long overdue
+ * counts as lost (its message dropped by a full mailbox), so a spool is never left without one.
+ */
+function scheduleDrain(state: State, ctx: Context, delayMs = ctx.config.spoolRetryMs): void {
+  const now = performance.now();
+  if (state.drainDueAt !== null && now < state.drainDueAt + ctx.config.spoolRetryMs) return;
+  const due = Math.max(delayMs, state.breaker.snapshot().nextTrialInMs ?? 0);
+  state.drainDueAt = now + due;
+  ctx.schedule(due, "store.drain", {});
+}
+
+function reportSpool(state: State, ctx: Context): void {
+  ctx.metrics.gauge("spool_files", state.spool.files);
+  ctx.metrics.gauge("spool_bytes", state.spool.bytes);
+}
+
+function droppedFromSpool(ctx: Context, entry: DroppedEntry): void {
+  ctx.metrics.count("spool_dropped_total");
+  ctx.log.error("spooled message {name} ({bytes} bytes) dropped: {reason}", { ...entry });
+}
+
+/**
+ * Once per feed day: creates the position partitions of that day and the next ahead of the writes, and
+ * applies the retentions. A failure only costs placement (rows wait in the default partition and move
+ * when the partition is made) or time, so it is logged and retried the next snapshot, never fatal.
+ */
+async function dailyUpkeep(state: State, ctx: Context, updateTimestamp: string): Promise<void> {
+  const day = Math.floor(Date.parse(updateTimestamp) / DAY_MS);
+  if (state.partitionDay === day) return;
+  const { positionRetentionDays, eventRetentionDays } = ctx.config;
+  const outcome = await write(state, ctx, `daily upkeep for ${updateTimestamp}`, async (db) => {
+    const created = await ensurePositionPartitions(db, new Date(day * DAY_MS), new Date((day + 2) * DAY_MS));
+    const dropped = positionRetentionDays === null
+      ? []
+      : await dropPositionPartitionsBefore(db, new Date((day - positionRetentionDays) * DAY_MS));
+    if (created.length + dropped.length > 0) {
+      ctx.log.info("position partitions created: {created}; dropped: {dropped}", { created, dropped });
+    }
+    if (eventRetentionDays !== null) {
+      const deleted = await deleteEventsBefore(db, new Date((day - eventRetentionDays) * DAY_MS));
+      ctx.metrics.count("events_expired_total", deleted);
+      if (deleted > 0) ctx.log.info("{deleted} events past retention deleted", { deleted });
+    }
+  });
+  if (outcome !== "retry" && outcome !== "rejected") state.partitionDay = day;
+}
+
+/**
+ * Runs a write through the breaker. A failed write is not a crash (restarting the store would not bring
+ * the database back): it is counted and reported as worth a retry, unless the database refused the
+ * data itself (a data, constraint or statement error), which no retry would change.
  */
 async function write<T>(
   state: State,
   ctx: Context,
   what: string,
   fn: (db: Database) => Promise<T>,
-): Promise<T | "failed"> {
+): Promise<T | "retry" | "rejected"> {
+  const db = state.db ?? await connect(state, ctx);
+  if (db === null) return "retry";
   try {
-    return await state.breaker.call(() => fn(state.db));
+    return await state.breaker.call(() => fn(db));
   } catch (error) {
+    if (error instanceof CircuitOpenError) {
+      ctx.log.debug("{what} not written: {error}", { what, error: describeError(error) });
+      return "retry";
+    }
     ctx.metrics.count("store_write_failures_total");
     ctx.log.error("{what} not written: {error}", { what, error: describeError(error) });
-    return "failed";
+    return refusedForGood(error) ? "rejected" : "retry";
   }
+}
+
+/** SQLSTATE classes 22 (data), 23 (integrity) and 42 (syntax, undefined objects): the same call fails again. */
+function refusedForGood(error: unknown): boolean {
+  return error instanceof DatabaseError && !error.timedOut && /^(22|23|42)/.test(error.code ?? "");
+}
+
+/**
+ * Opens and migrates the database, guarded by the breaker but without its call timeout: a first PGlite
+ * start may take longer, and the PostgreSQL driver has its own connect timeout. Null (logged) while
+ * that fails.
+ */
+async function connect(state: State, ctx: Context): Promise<Database | null> {
+  const { config } = ctx;
+  try {
+    state.breaker.guard();
+  } catch (error) {
+    ctx.log.debug("database not connected: {error}", { error: describeError(error) });
+    return null;
+  }
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({
+      url: config.databaseUrl ?? undefined,
+      dataDir: config.dataDir,
+      queryTimeoutMs: config.queryTimeoutMs,
+    });
+    const migrations = await migrate(db);
+    ctx.log.info("{kind} database ready; migrations applied now: {applied}", {
+      kind: db.kind,
+      applied: migrations.applied.length,
+    });
+    state.breaker.succeed();
+    state.db = db;
+  } catch (error) {
+    await db?.close().catch(() => {});
+    state.breaker.fail(error);
+    ctx.log.warn("database not available; snapshots wait in the spool: {error}", {
+      error: describeError(error),
+    });
+  }
+  return state.db;
 }

@@ -23,7 +23,15 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.store,
         module: here("./store.ts"),
-        config: { databaseUrl: config.DATABASE_URL ?? null, dataDir: config.DATA_DIR },
+        config: {
+          databaseUrl: config.DATABASE_URL ?? null,
+          dataDir: config.DATA_DIR,
+          positionRetentionDays: config.POSITION_RETENTION_DAYS ?? null,
+          eventRetentionDays: config.EVENT_RETENTION_DAYS ?? null,
+          spoolMaxBytes: config.SPOOL_MAX_BYTES,
+          spoolMaxFiles: config.SPOOL_MAX_FILES,
+          spoolRetryMs: config.SPOOL_RETRY_MS,
+        },
         // Embedded PGlite runs initdb on a new DATA_DIR (about 6 s here; more on a slow disk).
         startTimeoutMs: 120_000,
         shutdownMs: 15_000,
@@ -33,7 +41,11 @@ export function collectorTree(config: Config): SupervisorSpecInput {
         heartbeatMs: 10_000,
         mailbox: {
           capacity: 64,
-          kinds: { "store.snapshot": "backpressure", "store.quarantine": "backpressure" },
+          kinds: {
+            "store.snapshot": "backpressure",
+            "store.quarantine": "backpressure",
+            "store.drain": "drop_newest",
+          },
         },
       },
       {

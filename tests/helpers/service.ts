@@ -31,6 +31,8 @@ export interface RunningService {
   ): Promise<T>;
   /** SIGTERM, then waits for the exit; returns the exit code. */
   stop(): Promise<number>;
+  /** SIGKILL, as a crash or the OOM killer would: nothing gets to clean up. Waits for the exit. */
+  kill(): Promise<void>;
   /** Resolves with the exit code when the process ends by itself. */
   exited: Promise<number>;
 }
@@ -114,6 +116,14 @@ export async function startService(env: Record<string, string>): Promise<Running
         }
       }
       return await exited;
+    },
+    async kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It had exited already.
+      }
+      await exited;
     },
     exited,
   };

@@ -130,10 +130,14 @@ export class Spool {
    * Adds a record at the back. `label` (e.g. the snapshot's timestamp) goes into the file name, for
    * people looking at the folder. Returns the new entry and what the bound pushed out: the oldest
    * records, or this record itself (entry null) when it alone exceeds `maxBytes`.
+   *
+   * `sync: false` skips flushing it to disk: it then survives the process dying but not a power cut,
+   * until {@linkcode sync}. For a record that will most likely be written and removed a moment later.
    */
   async append(
     record: Uint8Array,
     label = "",
+    { sync = true }: { sync?: boolean } = {},
   ): Promise<{ entry: SpoolEntry | null; dropped: DroppedEntry[] }> {
     const { maxBytes, maxFiles } = this.options;
     const seq = this.#nextSeq++;
@@ -162,7 +166,7 @@ export class Spool {
       using file = await Deno.open(temp, { write: true, create: true, truncate: true });
       await writeAll(file, record);
       // On disk before it has a name: after the rename the record must survive a power cut.
-      await file.sync();
+      if (sync) await file.sync();
       await Deno.rename(temp, path);
     } catch (error) {
       await Deno.remove(temp).catch(ignoreNotFound);
@@ -172,6 +176,12 @@ export class Spool {
     this.#entries.push(entry);
     this.#bytes += record.byteLength;
     return { entry, dropped };
+  }
+
+  /** Flushes a record appended with `sync: false` to disk. */
+  async sync(entry: SpoolEntry): Promise<void> {
+    using file = await Deno.open(`${this.options.dir}/${entry.name}`, { read: true });
+    await file.sync();
   }
 
   async read(entry: SpoolEntry): Promise<Uint8Array> {

@@ -126,3 +126,13 @@ Deno.test("spool: an attempt a crash cut short is counted at the next open, one 
     assert.deepEqual(await drain(fourth), ["fine"]);
   });
 });
+
+Deno.test("spool: a record appended without sync is there for a reopen, and can be synced later", async () => {
+  await withSpoolDir(async (dir) => {
+    const spool = await open(dir);
+    const { entry } = await spool.append(encode("fast"), "", { sync: false });
+    assert.ok(entry);
+    await spool.sync(entry);
+    assert.deepEqual(await drain(await open(dir)), ["fast"]);
+  });
+});

@@ -21,6 +21,8 @@ const ConfigSchema = z.object({
   maxBytes: z.number().int().positive().default(32 * 1024 * 1024),
   /** Delay before the first retry of a failed request (feed/retry.ts); doubled for each further one. */
   retryBaseDelayMs: z.number().int().positive().default(DEFAULT_RETRY.baseDelayMs),
+  /** How long the feed breaker stays open before it lets one trial poll through. */
+  breakerResetMs: z.number().int().positive().default(30_000),
   /** How many recent timestamps are remembered for deduplication. */
   rememberTimestamps: z.number().int().positive().default(1_000),
 });
@@ -76,7 +78,11 @@ export default defineActor({
       },
     });
     // The breaker's own timeout sits above the per-request ones, which fire first.
-    const breaker = ctx.breaker("feed", { maxFailures: 3, callTimeoutMs: 3 * config.requestTimeoutMs });
+    const breaker = ctx.breaker("feed", {
+      maxFailures: 3,
+      callTimeoutMs: 3 * config.requestTimeoutMs,
+      resetTimeoutMs: config.breakerResetMs,
+    });
     return {
       seen: new Set(),
       next: async (signal) => {

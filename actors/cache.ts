@@ -11,9 +11,11 @@ import { CacheProtocol, type LatestSnapshot } from "./protocol.ts";
 import { openCacheStore, type ResilientStore } from "../cache/resilient_store.ts";
 import { CACHE_KINDS } from "../cache/store.ts";
 import {
+  DEFAULT_STALENESS,
   initialStaleness,
   observeRepeat,
   observeSnapshot,
+  type StalenessOptions,
   type StalenessState,
   verdict,
 } from "../feed/staleness.ts";
@@ -27,11 +29,14 @@ const ConfigSchema = z.object({
     controllers: z.number().int().positive().default(60_000),
     atis: z.number().int().positive().default(60_000),
   }).default({ flights: 60_000, controllers: 60_000, atis: 60_000 }),
+  /** The same update_timestamp seen for longer than this marks the feed stale. */
+  staleAfterMs: z.number().int().positive().default(DEFAULT_STALENESS.sameTimestampMs),
 });
 
 interface State {
   latest: LatestSnapshot | null;
   staleness: StalenessState;
+  options: StalenessOptions;
   store: ResilientStore;
   /** Whether the store was degraded at the last look, to log changes once. */
   degraded: boolean;
@@ -42,7 +47,8 @@ export default defineActor({
   config: ConfigSchema,
   async start(ctx): Promise<State> {
     const store = await openCacheStore({ redisUrl: ctx.config.redisUrl ?? undefined });
-    return { latest: null, staleness: initialStaleness(), store, degraded: false };
+    const options = { ...DEFAULT_STALENESS, sameTimestampMs: ctx.config.staleAfterMs };
+    return { latest: null, staleness: initialStaleness(), options, store, degraded: false };
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
@@ -53,8 +59,8 @@ export default defineActor({
           updateTimestamp: summary.updateTimestamp,
           pilots: summary.pilots,
           at: fetch.fetchedAt,
-        });
-        logChange(state.staleness, staleness, ctx.log);
+        }, state.options);
+        logChange(state.staleness, staleness, state.options, ctx.log);
         if (!accepted) return { ...state, staleness };
         if (records) {
           for (const kind of CACHE_KINDS) {
@@ -76,14 +82,18 @@ export default defineActor({
       case "cache.seen": {
         const { updateTimestamp, seenAt } = message.body;
         const staleness = observeRepeat(state.staleness, { updateTimestamp, at: seenAt });
-        logChange(state.staleness, staleness, ctx.log);
+        logChange(state.staleness, staleness, state.options, ctx.log);
         return { ...state, staleness };
       }
       case "cache.latest":
         message.reply(state.latest);
         return state;
       case "cache.status":
-        message.reply({ latest: state.latest, feed: verdict(state.staleness), store: state.store.health() });
+        message.reply({
+          latest: state.latest,
+          feed: verdict(state.staleness, state.options),
+          store: state.store.health(),
+        });
         return state;
     }
   },
@@ -93,9 +103,14 @@ export default defineActor({
 });
 
 /** Logs when the verdict turns stale, changes reason, or turns fresh again; not on every message. */
-function logChange(before: StalenessState, after: StalenessState, log: Logger): void {
-  const was = verdict(before);
-  const now = verdict(after);
+function logChange(
+  before: StalenessState,
+  after: StalenessState,
+  options: StalenessOptions,
+  log: Logger,
+): void {
+  const was = verdict(before, options);
+  const now = verdict(after, options);
   // Compared by their first word: the seconds in "same update_timestamp for N s" grow with each repeat.
   if (now.stale && (!was.stale || was.reason.split(" ")[0] !== now.reason.split(" ")[0])) {
     log.warn("feed is stale: {reason}", { reason: now.reason });

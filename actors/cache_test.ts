@@ -59,6 +59,26 @@ Deno.test("the cache keeps the last good snapshot and reports why the feed is st
   }
 });
 
+Deno.test("staleAfterMs sets how long one update_timestamp may repeat before the feed is stale", async () => {
+  const system = soloActor("cache", { config: { staleAfterMs: 20_000 } });
+  await system.start();
+  try {
+    const cache = system.ref("cache", CacheProtocol);
+    cache.tell("cache.put", {
+      summary: summaryAt(0, 100),
+      fetch: { source: "test", fetchedAt: 1_000, fetchMs: 5, bytes: 100 },
+    });
+    const seen = (at: number) => cache.tell("cache.seen", { updateTimestamp: feedTime(0), seenAt: at });
+    const feed = async () => (await cache.ask("cache.status", {}, { timeoutMs: 1_000 })).feed;
+    seen(21_000);
+    assert.deepEqual(await feed(), { stale: false });
+    seen(21_001);
+    assert.deepEqual(await feed(), { stale: true, reason: "same update_timestamp for 20 s" });
+  } finally {
+    await system.stop();
+  }
+});
+
 Deno.test("records go to the store; a Redis that does not answer degrades the cache to memory, with the reason", async () => {
   // Nothing listens on port 1: the store starts degraded and keeps the records in memory.
   const system = soloActor("cache", {

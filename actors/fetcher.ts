@@ -1,6 +1,7 @@
 /**
- * The fetcher: polls the feed (live, or a folder of recorded snapshots), drops snapshots whose
- * `update_timestamp` it has already seen, and moves each new raw body to the processor without a copy.
+ * The fetcher: polls the feed (live, or a folder of recorded snapshots), drops bodies it has already
+ * seen (the same `update_timestamp` and the same bytes), and moves each new raw body to the processor
+ * without a copy.
  */
 import { z } from "zod";
 import { type ActorContext, defineActor } from "../runtime/actor.ts";
@@ -21,7 +22,9 @@ const ConfigSchema = z.object({
   maxBytes: z.number().int().positive().default(32 * 1024 * 1024),
   /** Delay before the first retry of a failed request (feed/retry.ts); doubled for each further one. */
   retryBaseDelayMs: z.number().int().positive().default(DEFAULT_RETRY.baseDelayMs),
-  /** How many recent timestamps are remembered for deduplication. */
+  /** How long the feed breaker stays open before it lets one trial poll through. */
+  breakerResetMs: z.number().int().positive().default(30_000),
+  /** How many recent bodies (timestamp and digest) are remembered for deduplication. */
   rememberTimestamps: z.number().int().positive().default(1_000),
 });
 
@@ -34,7 +37,10 @@ interface Fetched {
 
 interface State {
   next(signal: AbortSignal): Promise<Fetched | null>;
-  /** Recent timestamps in insertion order; a Set keeps that order, so the oldest is evicted first. */
+  /**
+   * Recent bodies as "timestamp digest", in insertion order; a Set keeps that order, so the oldest is
+   * evicted first.
+   */
   seen: Set<string>;
 }
 
@@ -76,7 +82,11 @@ export default defineActor({
       },
     });
     // The breaker's own timeout sits above the per-request ones, which fire first.
-    const breaker = ctx.breaker("feed", { maxFailures: 3, callTimeoutMs: 3 * config.requestTimeoutMs });
+    const breaker = ctx.breaker("feed", {
+      maxFailures: 3,
+      callTimeoutMs: 3 * config.requestTimeoutMs,
+      resetTimeoutMs: config.breakerResetMs,
+    });
     return {
       seen: new Set(),
       next: async (signal) => {
@@ -106,19 +116,29 @@ export default defineActor({
       "fetcher.poll",
       {},
     );
-    if (fetched !== "failed") forward(state, fetched, ctx);
+    if (fetched !== "failed") await forward(state, fetched, ctx);
     return state;
   },
 });
 
 /**
- * Sends a snapshot on unless its timestamp was seen already. A repeat is still reported to the cache,
+ * Sends a snapshot on unless the same body was seen already. A repeat is still reported to the cache,
  * which judges staleness: the same timestamp for minutes means the feed stopped moving.
+ *
+ * The timestamp alone is not enough: a cut-off or corrupt copy of a snapshot still shows it, and if it
+ * came first the whole copy fetched next would be dropped as its repeat and never stored. With the
+ * digest, each copy goes on once: the broken one to the quarantine, the whole one to the store, whose
+ * own key (the timestamp) keeps a second whole copy from being written twice.
  */
-function forward(state: State, fetched: Fetched, ctx: ActorContext<typeof FetcherProtocol, Config>): void {
+async function forward(
+  state: State,
+  fetched: Fetched,
+  ctx: ActorContext<typeof FetcherProtocol, Config>,
+): Promise<void> {
   ctx.metrics.count("snapshots_fetched_total");
   const timestamp = peekUpdateTimestamp(fetched.bytes);
-  if (timestamp !== null && state.seen.has(timestamp)) {
+  const key = timestamp === null ? null : `${timestamp} ${await digest(fetched.bytes)}`;
+  if (timestamp !== null && key !== null && state.seen.has(key)) {
     ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "fetcher" });
     ctx.log.debug("duplicate snapshot {timestamp} from {source}", { timestamp, source: fetched.info.source });
     ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.seen", {
@@ -127,8 +147,8 @@ function forward(state: State, fetched: Fetched, ctx: ActorContext<typeof Fetche
     });
     return;
   }
-  if (timestamp !== null) {
-    state.seen.add(timestamp);
+  if (key !== null) {
+    state.seen.add(key);
     if (state.seen.size > ctx.config.rememberTimestamps) {
       const [oldest] = state.seen;
       state.seen.delete(oldest);
@@ -144,4 +164,10 @@ function forward(state: State, fetched: Fetched, ctx: ActorContext<typeof Fetche
     { fetch: { ...fetched.info, bytes: raw.byteLength }, raw },
     { transfer: [raw] },
   );
+}
+
+/** SHA-256 of a body, hex (a 4 MB body takes a few ms, once per poll). */
+async function digest(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

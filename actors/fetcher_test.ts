@@ -7,12 +7,12 @@ import { CacheProtocol, ProcessorProtocol } from "./protocol.ts";
 const snapshot = (timestamp: string, pilots: number) =>
   JSON.stringify({ general: { update_timestamp: timestamp }, pilots: new Array(pilots).fill({}) });
 
-Deno.test("replays a folder in name order, moves each body once, and drops timestamps already seen (telling the cache)", async () => {
+Deno.test("replays a folder in name order, moves each body once, and drops bodies already seen (telling the cache)", async () => {
   const folder = await Deno.makeTempDir();
   const files = {
     "1.json": snapshot("2024-01-01T00:00:00.1Z", 1),
     "2.json": snapshot("2024-01-01T00:00:15.1Z", 2),
-    "3.json": snapshot("2024-01-01T00:00:15.1000000Z", 3), // the same instant, written differently
+    "3.json": snapshot("2024-01-01T00:00:15.1Z", 2), // the same body again
     "4.json": "[]",
     "5.json": snapshot("2024-01-01T00:00:30.1Z", 5),
   };
@@ -41,7 +41,7 @@ Deno.test("replays a folder in name order, moves each body once, and drops times
     ]);
     assert.equal(received[1].text, files["2.json"]);
     assert.equal(system.bus.metrics.get("snapshots_fetched_total"), 5);
-    // The repeat went no further than a note to the cache, which judges staleness.
+    // The repeat went no further than a note to the cache (timestamp normalised), which judges staleness.
     await waitFor("the repeat reported", () => repeats.length === 1);
     assert.equal(repeats[0].updateTimestamp, "2024-01-01T00:00:15.100000Z");
   } finally {
@@ -85,5 +85,35 @@ Deno.test("live: a 503 is retried within the poll, and the snapshot goes on with
   } finally {
     await system.stop();
     await server.shutdown();
+  }
+});
+
+Deno.test("a broken copy of a snapshot does not hide the whole copy fetched after it, nor the other way round", async () => {
+  const folder = await Deno.makeTempDir();
+  const whole = snapshot("2024-01-01T00:00:00.1Z", 3);
+  const files = {
+    // A cut-off body still shows its timestamp; the whole one after it must not count as its repeat.
+    "1.json": whole.slice(0, whole.length / 2),
+    "2.json": whole,
+    "3.json": whole,
+    // A corrupt copy after the whole one is not a repeat either: it goes on to be quarantined.
+    "4.json": whole.replace('"pilots":[', '"pilots":[,'),
+  };
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${folder}/${name}`, text);
+  const system = soloActor("fetcher", {
+    config: { feed: folder, statusUrl: "http://127.0.0.1:1/unused", pollIntervalMs: 10 },
+  });
+  const received: string[] = [];
+  system.bus.serve("processor", ProcessorProtocol, (m) => void received.push(m.body.fetch.source));
+  system.bus.serve("cache", CacheProtocol, () => {});
+  try {
+    await system.start();
+    await waitFor("four bodies fetched", () => system.bus.metrics.get("snapshots_fetched_total") === 4);
+    await waitFor("three bodies sent", () => received.length === 3);
+    assert.deepEqual(received, ["replay:1.json", "replay:2.json", "replay:4.json"]);
+    assert.equal(system.bus.metrics.get("snapshots_duplicate_total"), 1);
+  } finally {
+    await system.stop();
+    await Deno.remove(folder, { recursive: true });
   }
 });

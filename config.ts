@@ -33,6 +33,10 @@ export const EnvSchema = z.object({
   /** Pilots the built-in simulator flies with FEED=sim. */
   SIM_PILOTS: z.coerce.number().int().min(0).max(10_000).default(2_000),
   POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** How long the feed breaker stays open before one trial poll. */
+  FEED_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** The same update_timestamp for longer than this marks the feed stale. */
+  FEED_STALE_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(120_000),
   /** Unset → the control routes answer 403. */
   CONTROL_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   FAULT_INJECTION: flag.default(false),

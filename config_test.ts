@@ -13,6 +13,8 @@ Deno.test("an empty environment gives the documented defaults", () => {
   assert.equal(config.POLL_INTERVAL_MS, 15_000);
   assert.equal(config.CONTROL_TOKEN, undefined);
   assert.equal(config.FAULT_INJECTION, false);
+  assert.equal(config.FEED_BREAKER_RESET_MS, 30_000);
+  assert.equal(config.FEED_STALE_AFTER_MS, 120_000);
   assert.equal(feedSource(config), "live");
 });
 
@@ -29,6 +31,8 @@ Deno.test("a bad value stops start-up with a message naming the variable", () =>
     const [env, pattern] of [
       [{ PORT: "eighty" }, /PORT="eighty"/],
       [{ POLL_INTERVAL_MS: "5" }, /POLL_INTERVAL_MS="5"/],
+      [{ FEED_BREAKER_RESET_MS: "soon" }, /FEED_BREAKER_RESET_MS="soon"/],
+      [{ FEED_STALE_AFTER_MS: "5" }, /FEED_STALE_AFTER_MS="5"/],
       [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
       [{ FAULT_INJECTION: "yes" }, /FAULT_INJECTION/],
       [

@@ -7,14 +7,13 @@ import project from "./deno.json" with { type: "json" };
 import { type Config, feedSource, loadConfig } from "./config.ts";
 import { collectorFrontDeps } from "./actors/front_deps.ts";
 import { collectorTree } from "./actors/tree.ts";
-import { type FeedTuning, loadFeedTuning } from "./actors/feed_tuning.ts";
 import { createApp } from "./routes/app.ts";
 import { describeError } from "./runtime/errors.ts";
 import { configureLogging } from "./runtime/logging.ts";
 import { ActorSystem } from "./supervision/system.ts";
 import { startSimulator } from "./sim/server.ts";
 
-async function main(config: Config, tuning: FeedTuning): Promise<void> {
+async function main(config: Config): Promise<void> {
   const logSettings = { level: config.LOG_LEVEL, format: config.LOG_FORMAT };
   await configureLogging(logSettings);
   const log = getLogger(["main"]);
@@ -33,7 +32,7 @@ async function main(config: Config, tuning: FeedTuning): Promise<void> {
     });
   }
 
-  const system = new ActorSystem(collectorTree(feed, tuning), {
+  const system = new ActorSystem(collectorTree(feed), {
     log: logSettings,
     faults: config.FAULT_INJECTION,
     onGiveUp: (reason) => {
@@ -88,13 +87,11 @@ async function main(config: Config, tuning: FeedTuning): Promise<void> {
 
 if (import.meta.main) {
   let config: Config;
-  let tuning: FeedTuning;
   try {
     config = loadConfig(Deno.env.toObject());
-    tuning = loadFeedTuning(Deno.env.toObject());
   } catch (error) {
     console.error(describeError(error));
     Deno.exit(2);
   }
-  await main(config, tuning);
+  await main(config);
 }

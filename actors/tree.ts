@@ -5,12 +5,11 @@
  */
 import type { Config } from "../config.ts";
 import type { SupervisorSpecInput } from "../supervision/spec.ts";
-import type { FeedTuning } from "./feed_tuning.ts";
 import { SERVICES } from "./protocol.ts";
 
 const here = (file: string) => new URL(file, import.meta.url).href;
 
-export function collectorTree(config: Config, tuning: FeedTuning = {}): SupervisorSpecInput {
+export function collectorTree(config: Config): SupervisorSpecInput {
   return {
     type: "supervisor",
     name: "root",
@@ -59,7 +58,7 @@ export function collectorTree(config: Config, tuning: FeedTuning = {}): Supervis
             controllers: config.CACHE_TTL_CONTROLLERS_MS,
             atis: config.CACHE_TTL_ATIS_MS,
           },
-          staleAfterMs: tuning.FEED_STALE_AFTER_MS,
+          staleAfterMs: config.FEED_STALE_AFTER_MS,
         },
         mailbox: { capacity: 64, kinds: { "cache.put": "drop_oldest" } },
       },
@@ -77,7 +76,7 @@ export function collectorTree(config: Config, tuning: FeedTuning = {}): Supervis
           feed: config.FEED,
           statusUrl: config.VATSIM_STATUS_URL,
           pollIntervalMs: config.POLL_INTERVAL_MS,
-          breakerResetMs: tuning.FEED_BREAKER_RESET_MS,
+          breakerResetMs: config.FEED_BREAKER_RESET_MS,
         },
         mailbox: { capacity: 16 },
       },

@@ -123,7 +123,7 @@ function diffed(
 }
 
 /** Each list cut to what one message may carry (G4), and how many entries were left out. */
-function bounded(changes: SnapshotChanges): { changes: SnapshotChanges; dropped: number } {
+export function bounded(changes: SnapshotChanges): { changes: SnapshotChanges; dropped: number } {
   let dropped = 0;
   const cut = <T>(list: T[]): T[] => {
     if (list.length <= MAX_CHANGE_ROWS) return list;

@@ -57,3 +57,35 @@ Deno.test({
     });
   },
 });
+
+Deno.test("a SIGKILL mid-replay into embedded PGlite loses and doubles nothing once the next process has run", async () => {
+  const clean = await cleanRunCounts();
+  const dataDir = await Deno.makeTempDir({ prefix: "sigkill_pglite_" });
+  try {
+    const env = { FEED: FIXTURES_DIR, DATA_DIR: dataDir };
+    const first = await startService({ ...env, POLL_INTERVAL_MS: "600" });
+    try {
+      await first.waitForJson<StatusReport>(
+        "/api/status",
+        "a snapshot stored",
+        (s) => s.snapshots.stored >= 1,
+      );
+    } finally {
+      await first.kill();
+    }
+    const committed = await storedTimestamps({ dataDir });
+    assert.ok(committed.length >= 1 && committed.length < FIXTURE_TIMESTAMPS.length, "killed mid-replay");
+    // The killed process's lock on the data folder is stale: the next one must take over by itself.
+    const second = await startService({ ...env, POLL_INTERVAL_MS: "100" });
+    try {
+      await replayDone(second);
+    } finally {
+      assert.equal(await second.stop(), 0);
+    }
+    assert.deepEqual(spoolFiles(dataDir), []);
+    assert.deepEqual(await storedTimestamps({ dataDir }), FIXTURE_TIMESTAMPS);
+    assert.deepEqual(await networkCounts({ dataDir }), clean);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

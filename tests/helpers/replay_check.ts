@@ -1,10 +1,11 @@
 /**
  * What the fault tests check after replaying the fixture folder through the real service: the rows it
- * left in PostgreSQL, compared with those of a clean, undisturbed run of the same folder.
+ * left in PostgreSQL or PGlite, compared with those of a clean, undisturbed run of the same folder.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import type { StatusReport } from "../../routes/deps.ts";
+import { openDatabase, type Queryable } from "../../db/database.ts";
 import { FIXTURES_DIR } from "./fixtures.ts";
 import { type RunningService, startService } from "./service.ts";
 
@@ -39,21 +40,35 @@ export async function withSql<T>(url: string, fn: (sql: postgres.Sql) => Promise
   }
 }
 
-/** The snapshots' timestamps in the order their rows were written (id order). */
-export async function storedTimestamps(url: string): Promise<string[]> {
-  return await withSql(url, async (sql) => {
-    const rows = await sql<{ ts: string }[]>`
-      select to_char(update_timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts
-      from snapshots order by id`;
+/** Where a run stored its data: a PostgreSQL URL, or the DATA_DIR of its embedded PGlite. */
+export type StoreTarget = string | { dataDir: string };
+
+async function withStore<T>(target: StoreTarget, fn: (db: Queryable) => Promise<T>): Promise<T> {
+  const db = await openDatabase(typeof target === "string" ? { url: target, dataDir: "" } : target);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The stored snapshots' feed timestamps, in the order they were committed. */
+export async function storedTimestamps(target: StoreTarget): Promise<string[]> {
+  return await withStore(target, async (db) => {
+    const rows = await db.query<{ ts: string }>(
+      `select to_char(update_timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts
+      from snapshots order by id`,
+    );
     return rows.map((row) => row.ts);
   });
 }
 
-export async function networkCounts(url: string): Promise<TableCounts> {
-  return await withSql(url, async (sql) => {
+/** Row counts of every network table. */
+export async function networkCounts(target: StoreTarget): Promise<TableCounts> {
+  return await withStore(target, async (db) => {
     const counts = {} as TableCounts;
     for (const table of NETWORK_TABLES) {
-      const [{ n }] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table}`);
+      const [{ n }] = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`);
       counts[table] = n;
     }
     return counts;
@@ -73,23 +88,24 @@ export async function replayDone(service: RunningService, timeoutMs = 60_000): P
   );
 }
 
-/** Replays the folder into `databaseUrl` undisturbed and returns the network tables' counts. */
-export async function cleanRunCounts(databaseUrl: string): Promise<TableCounts> {
+/** Replays the folder undisturbed into `databaseUrl` (PGlite when none) and returns the network tables' counts. */
+export async function cleanRunCounts(databaseUrl?: string): Promise<TableCounts> {
   const dataDir = await Deno.makeTempDir({ prefix: "clean_run_" });
   try {
     const service = await startService({
       FEED: FIXTURES_DIR,
       POLL_INTERVAL_MS: "100",
       DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     });
     try {
       await replayDone(service);
     } finally {
       assert.equal(await service.stop(), 0);
     }
-    assert.deepEqual(await storedTimestamps(databaseUrl), FIXTURE_TIMESTAMPS);
-    const counts = await networkCounts(databaseUrl);
+    const target = databaseUrl ?? { dataDir };
+    assert.deepEqual(await storedTimestamps(target), FIXTURE_TIMESTAMPS);
+    const counts = await networkCounts(target);
     assert.ok(
       counts.flights > 0 && counts.events > 0,
       `a clean run stores flights: ${JSON.stringify(counts)}`,

@@ -3,6 +3,7 @@ import { diffSnapshots, type DiffState, feedEventSchema } from "../feed/diff.ts"
 import { type FeedSnapshot, parseSnapshot } from "../feed/parse_snapshot.ts";
 import { testOnMigratedDatabases } from "../tests/helpers/databases.ts";
 import { FIXTURES } from "../tests/helpers/fixtures.ts";
+import { countRows } from "../tests/helpers/replay_check.ts";
 import type { Database, Queryable } from "./database.ts";
 import { snapshotChangesOf, snapshotChangesSchema, writeSnapshotChanges } from "./network.ts";
 import {
@@ -29,25 +30,6 @@ async function replay(db: Database, state: DiffState | null, snapshot: FeedSnaps
   const changes = snapshotChangesSchema.parse(snapshotChangesOf(diff));
   await db.transaction((tx) => writeSnapshotChanges(tx, changes));
   return diff.state;
-}
-
-const TABLES = [
-  "flights",
-  "flight_plans",
-  "positions",
-  "controller_sessions",
-  "atis",
-  "frequency_changes",
-  "events",
-];
-
-async function rowCounts(db: Queryable): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of TABLES) {
-    const [row] = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`);
-    counts[table] = row.n;
-  }
-  return counts;
 }
 
 async function count(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
@@ -104,7 +86,7 @@ test("the same snapshot written twice: nothing changes the second time", async (
   const first = await db.transaction((tx) => writeSnapshotChanges(tx, changes));
   assert.equal(first.flights, pairA.pilots.length);
   assert.equal(first.positions, pairA.pilots.length);
-  const before = await rowCounts(db);
+  const before = await countRows(db);
   const again = await db.transaction((tx) => writeSnapshotChanges(tx, changes));
   assert.deepEqual(again, {
     flights: 0,
@@ -115,15 +97,15 @@ test("the same snapshot written twice: nothing changes the second time", async (
     frequencyChanges: 0,
     events: 0,
   });
-  assert.deepEqual(await rowCounts(db), before);
+  assert.deepEqual(await countRows(db), before);
 });
 
 test("a processor restart (fresh diff state) doubles nothing, on the same or the next snapshot", async (db) => {
   await replay(db, await replay(db, null, pairA), pairB);
-  const before = await rowCounts(db);
+  const before = await countRows(db);
   // Restarted over the snapshot already stored: every session, plan and logon is re-created.
   await replay(db, null, pairB);
-  assert.deepEqual(await rowCounts(db), before);
+  assert.deepEqual(await countRows(db), before);
   assert.equal(await count(db, "flights where status = 'active'"), pairB.pilots.length);
   assert.equal(await count(db, "events where type = 'FLIGHT_CREATED'"), before.flights);
 });

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Queryable } from "./database.ts";
+import { positionRowSchema } from "./network.ts";
 import * as sql from "./queries_sql.ts";
 
 /** A UTC instant as the routes accept it (any ISO 8601 with an offset). */
@@ -51,14 +52,9 @@ export const FlightFilterSchema = z.object({
 });
 export type FlightFilter = z.input<typeof FlightFilterSchema>;
 
-export const PositionSchema = z.object({
+/** A kept position as the routes show it: the stored row's values, at an ISO time. */
+export const PositionSchema = positionRowSchema.omit({ cid: true, callsign: true, logon_time: true }).extend({
   at: z.string(),
-  latitude: z.number(),
-  longitude: z.number(),
-  altitude: z.number(),
-  groundspeed: z.number(),
-  heading: z.number(),
-  transponder: z.string(),
 });
 export type Position = z.infer<typeof PositionSchema>;
 

@@ -64,15 +64,18 @@ export async function storedTimestamps(target: StoreTarget): Promise<string[]> {
 }
 
 /** Row counts of every network table. */
+export async function countRows(db: Queryable): Promise<TableCounts> {
+  const counts = {} as TableCounts;
+  for (const table of NETWORK_TABLES) {
+    const [{ n }] = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+    counts[table] = n;
+  }
+  return counts;
+}
+
+/** Row counts of every network table of a run's store. */
 export async function networkCounts(target: StoreTarget): Promise<TableCounts> {
-  return await withStore(target, async (db) => {
-    const counts = {} as TableCounts;
-    for (const table of NETWORK_TABLES) {
-      const [{ n }] = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`);
-      counts[table] = n;
-    }
-    return counts;
-  });
+  return await withStore(target, countRows);
 }
 
 /** Waits until every snapshot of the folder is stored or found stored by this process. */

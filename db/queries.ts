@@ -214,10 +214,9 @@ export interface DataQueries {
   atis(filter: AtisFilter): Promise<z.infer<typeof AtisListSchema>>;
 }
 
-/** Runs one named read (a `store.query`) against db. */
-export function runDataQuery(db: Queryable, query: DataQuery): Promise<unknown> {
+/** Runs one named read (a `store.query`, whose body the bus has validated already) against db. */
+export function runDataQuery(db: Queryable, parsed: z.output<typeof DataQuerySchema>): Promise<unknown> {
   const reads = databaseQueries(db);
-  const parsed = DataQuerySchema.parse(query);
   switch (parsed.name) {
     case "flights":
       return reads.flights(parsed.filter);

@@ -78,3 +78,31 @@ Deno.test("a thread that ends is reported gone at the next tick, not as a hang",
     clock.uninstall();
   }
 });
+
+Deno.test("a stall of the watching thread itself is not taken for the actor's silence", () => {
+  const clock = installFakeTime();
+  try {
+    const hungAt: number[] = [];
+    let answering = true;
+    const beat: Heartbeat = new Heartbeat(100, {
+      ping: () => answering && setTimeout(() => beat.pong(), 1),
+      threadAlive: () => true,
+      onHung: () => hungAt.push(performance.now()),
+      onGone: () => assert.fail("the thread did not end"),
+    });
+    beat.start();
+    clock.tick(1_000);
+    // The watcher's thread is busy for 2 s: its timers fire once, late, when it is back.
+    clock.jump(2_000);
+    clock.tick(1_000);
+    assert.deepEqual(hungAt, []);
+    // A real hang is still caught, within two intervals of the last answer.
+    answering = false;
+    const silentFrom = performance.now();
+    clock.tick(1_000);
+    assert.equal(hungAt.length, 1);
+    assert.ok(hungAt[0] - silentFrom <= 200, `caught ${hungAt[0] - silentFrom} ms after the silence`);
+  } finally {
+    clock.uninstall();
+  }
+});

@@ -12,6 +12,8 @@ export interface ActorMetrics {
   /** Adds to a counter kept by the host, so it survives restarts of the actor. */
   count(name: string, by?: number, labels?: Record<string, string>): void;
   gauge(name: string, value: number, labels?: Record<string, string>): void;
+  /** Records a duration in seconds into a histogram (runtime/histogram.ts has the buckets). */
+  observe(name: string, seconds: number, labels?: Record<string, string>): void;
 }
 
 export interface ActorContext<P extends Protocol, C> {

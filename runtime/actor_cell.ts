@@ -12,6 +12,7 @@ import { type Envelope, envelope, idGenerator, laneOf, REPLY_KIND, type ReplyBod
 import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
 import type { ActorRef, KindSpec, Message, Protocol } from "./protocol.ts";
+import { emptyHistogram, observe } from "./histogram.ts";
 import { type CellToHost, type HostToCell, type MetricDelta, transfersOf } from "./wire.ts";
 
 /** How the cell reaches its host. */
@@ -202,7 +203,8 @@ export class ActorCell {
     const message = this.#message(env, body, spec);
     // Set once the asker has its answer from here rather than through message.reply.
     let answered = false;
-    this.#busy = { kind: env.kind, since: performance.now(), id: env.id };
+    const startedAt = performance.now();
+    this.#busy = { kind: env.kind, since: startedAt, id: env.id };
     try {
       if (spec) {
         this.#state = await this.#def.handle(this.#state, message, this.#ctxOrThrow());
@@ -228,6 +230,7 @@ export class ActorCell {
     }
     this.#ack(env);
     this.#count("messages_handled_total", { kind: env.kind });
+    this.#observe("message_handle_seconds", { kind: env.kind }, (performance.now() - startedAt) / 1000);
   }
 
   /** A message that is consumed without reaching the handler becomes a dead letter; an asker is told. */
@@ -390,6 +393,17 @@ export class ActorCell {
     this.#scheduleFlush();
   }
 
+  #observe(name: string, labels: Record<string, string>, seconds: number): void {
+    const key = metricKey(name, labels);
+    let delta = this.#metrics.get(key);
+    if (delta?.type !== "histogram") {
+      delta = { name, labels, type: "histogram", ...emptyHistogram() };
+      this.#metrics.set(key, delta);
+    }
+    observe(delta, seconds);
+    this.#scheduleFlush();
+  }
+
   #ref<Q extends Protocol>(to: string, protocol: Q): ActorRef<Q> {
     return actorRef(to, protocol, {
       from: this.#init.name,
@@ -407,6 +421,7 @@ export class ActorCell {
         this.#metrics.set(metricKey(name, labels), { name, labels, type: "gauge", value });
         this.#scheduleFlush();
       },
+      observe: (name, seconds, labels = {}) => this.#observe(name, labels, seconds),
     };
     return {
       name: this.#init.name,

@@ -3,6 +3,7 @@
  * validate what they receive with these schemas: a worker is another program as far as trust goes.
  */
 import { z } from "zod";
+import { HISTOGRAM_BOUNDS } from "./histogram.ts";
 import { EnvelopeSchema } from "./envelope.ts";
 
 export const LogSettingsSchema = z.object({
@@ -22,13 +23,24 @@ export const BreakerStateSchema = z.object({
   lastTransitionAt: z.number().nullable(),
 });
 
-const MetricDeltaSchema = z.object({
-  name: z.string(),
-  labels: z.record(z.string(), z.string()).optional(),
-  /** Counters add `value`; gauges replace their value with it. */
-  type: z.enum(["counter", "gauge"]),
-  value: z.number(),
-});
+const MetricDeltaSchema = z.discriminatedUnion("type", [
+  z.object({
+    name: z.string(),
+    labels: z.record(z.string(), z.string()).optional(),
+    /** Counters add `value`; gauges replace their value with it. */
+    type: z.enum(["counter", "gauge"]),
+    value: z.number(),
+  }),
+  z.object({
+    name: z.string(),
+    labels: z.record(z.string(), z.string()).optional(),
+    /** Observations since the last batch: their sum, count, and count per bucket of HISTOGRAM_BOUNDS. */
+    type: z.literal("histogram"),
+    sum: z.number(),
+    count: z.number().int().nonnegative(),
+    buckets: z.array(z.number().int().nonnegative()).length(HISTOGRAM_BOUNDS.length),
+  }),
+]);
 export type MetricDelta = z.infer<typeof MetricDeltaSchema>;
 
 export const HostToCellSchema = z.discriminatedUnion("t", [

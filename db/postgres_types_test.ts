@@ -19,9 +19,10 @@ Deno.test("parseArray tells SQL null from the text NULL and unescapes quoted ele
   assert.throws(() => parseArray(`{"unterminated`, text), SyntaxError);
 });
 
-Deno.test("serializeArray quotes every element so no text can become null", () => {
+Deno.test("serializeArray quotes every text so none can become null; numbers and booleans go bare", () => {
   assert.equal(serializeArray(["a", null, "NULL", 'q"x', "b\\s"]), `{"a",NULL,"NULL","q\\"x","b\\\\s"}`);
-  assert.equal(serializeArray([[1, 2], [3]]), `{{"1","2"},{"3"}}`);
+  assert.equal(serializeArray([[1, 2], [3]]), `{{1,2},{3}}`);
+  assert.equal(serializeArray([1.5, -2, 1e-7, null, true, false]), `{1.5,-2,1e-7,NULL,t,f}`);
   assert.equal(serializeArray([]), "{}");
   assert.equal(parseArray(serializeArray(["x,y", null, "{z}"]), text).length, 3);
 });

@@ -30,6 +30,9 @@ const ConfigSchema = z.object({
 
 type Config = z.output<typeof ConfigSchema>;
 
+/** Different bodies remembered under one `update_timestamp` (a whole one and its broken copies). */
+const MAX_BODIES_PER_TIMESTAMP = 8;
+
 interface Fetched {
   bytes: Uint8Array<ArrayBuffer>;
   info: Omit<FetchInfo, "bytes">;
@@ -38,10 +41,10 @@ interface Fetched {
 interface State {
   next(signal: AbortSignal): Promise<Fetched | null>;
   /**
-   * Recent bodies as "timestamp digest", in insertion order; a Set keeps that order, so the oldest is
-   * evicted first.
+   * The digests of the bodies seen per recent `update_timestamp`, in insertion order (a Map keeps it),
+   * so the oldest timestamp is evicted first.
    */
-  seen: Set<string>;
+  seen: Map<string, string[]>;
 }
 
 export default defineActor({
@@ -53,7 +56,7 @@ export default defineActor({
     if (config.feed !== "live") {
       const replay = new ReplaySource(config.feed);
       return {
-        seen: new Set(),
+        seen: new Map(),
         next: async () => {
           const file = await replay.next();
           if (file === null) return null;
@@ -88,7 +91,7 @@ export default defineActor({
       resetTimeoutMs: config.breakerResetMs,
     });
     return {
-      seen: new Set(),
+      seen: new Map(),
       next: async (signal) => {
         const got = await breaker.call((callSignal) => live.next(AbortSignal.any([signal, callSignal])));
         return {
@@ -136,9 +139,12 @@ async function forward(
   ctx: ActorContext<typeof FetcherProtocol, Config>,
 ): Promise<void> {
   ctx.metrics.count("snapshots_fetched_total");
+  if (fetched.info.fetchMs !== null) ctx.metrics.observe("feed_fetch_seconds", fetched.info.fetchMs / 1000);
   const timestamp = peekUpdateTimestamp(fetched.bytes);
-  const key = timestamp === null ? null : `${timestamp} ${await digest(fetched.bytes)}`;
-  if (timestamp !== null && key !== null && state.seen.has(key)) {
+  const digests = timestamp === null ? undefined : state.seen.get(timestamp);
+  // Only a body whose timestamp was seen needs its digest before it may go on.
+  const known = digests === undefined ? null : await digest(fetched.bytes);
+  if (timestamp !== null && digests !== undefined && known !== null && digests.includes(known)) {
     ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "fetcher" });
     ctx.log.debug("duplicate snapshot {timestamp} from {source}", { timestamp, source: fetched.info.source });
     ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.seen", {
@@ -147,14 +153,9 @@ async function forward(
     });
     return;
   }
-  if (key !== null) {
-    state.seen.add(key);
-    if (state.seen.size > ctx.config.rememberTimestamps) {
-      const [oldest] = state.seen;
-      state.seen.delete(oldest);
-    }
-  }
   const { bytes } = fetched;
+  // A new timestamp's digest is taken once the body has left: from a copy, since the body is moved.
+  const copy = timestamp !== null && known === null ? bytes.slice() : null;
   // Move exactly the body: a view into a larger buffer would move (and count) the whole buffer.
   const raw = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? bytes.buffer
@@ -164,6 +165,24 @@ async function forward(
     { fetch: { ...fetched.info, bytes: raw.byteLength }, raw },
     { transfer: [raw] },
   );
+  ctx.flush();
+  if (timestamp === null) return;
+  remember(state, ctx.config, timestamp, known ?? await digest(copy as Uint8Array<ArrayBuffer>));
+}
+
+/** Notes a body's digest under its timestamp, within the bounds. */
+function remember(state: State, config: Config, timestamp: string, digest: string): void {
+  const digests = state.seen.get(timestamp);
+  if (digests !== undefined) {
+    // Distinct bodies under one timestamp are broken copies; a few are enough to recognise them.
+    if (digests.length < MAX_BODIES_PER_TIMESTAMP) digests.push(digest);
+    return;
+  }
+  state.seen.set(timestamp, [digest]);
+  if (state.seen.size > config.rememberTimestamps) {
+    const [oldest] = state.seen.keys();
+    state.seen.delete(oldest);
+  }
 }
 
 /** SHA-256 of a body, hex (a 4 MB body takes a few ms, once per poll). */

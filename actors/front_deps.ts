@@ -13,6 +13,7 @@ import {
   TrackResultSchema,
 } from "../db/queries.ts";
 import type { FrontDeps, StatusReport } from "../routes/deps.ts";
+import { AnomalyPageSchema } from "../db/anomalies.ts";
 import { HttpError } from "../routes/errors.ts";
 import { describeError } from "../runtime/errors.ts";
 import type { ActorSystem } from "../supervision/system.ts";
@@ -46,6 +47,7 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
     controlToken: options.controlToken,
     faultInjection: options.faultInjection,
     data: storeDataQueries(system, options.queryTimeoutMs ?? 10_000),
+    metrics: system.bus.metrics,
     supervision: {
       health: () => system.health(),
       tree: () => system.tree(),
@@ -141,5 +143,6 @@ function storeDataQueries(system: ActorSystem, timeoutMs: number): DataQueries {
     atcPositions: (filter) => read({ name: "atcPositions", filter }, AtcPositionsSchema),
     controllerSessions: (filter) => read({ name: "controllerSessions", filter }, SessionPageSchema),
     atis: (filter) => read({ name: "atis", filter }, AtisListSchema),
+    anomalies: (filter) => read({ name: "anomalies", filter }, AnomalyPageSchema),
   };
 }

@@ -11,8 +11,15 @@ import { defineActor } from "../runtime/actor.ts";
 import type { ActorRef } from "../runtime/protocol.ts";
 import { DEFAULT_GRACE_MS, diffSnapshots, type DiffState } from "../feed/diff.ts";
 import { type FeedSnapshot, parseSnapshot, summariseSnapshot } from "../feed/parse_snapshot.ts";
-import { peekUpdateTimestamp } from "../feed/timestamp.ts";
-import { MAX_CHANGE_ROWS, type SnapshotChanges, snapshotChangesOf } from "../db/network.ts";
+import { feedTimestampMs, peekUpdateTimestamp } from "../feed/timestamp.ts";
+import { findAnomalies, MAX_ANOMALIES } from "../feed/anomalies.ts";
+import {
+  MAX_CHANGE_ROWS,
+  noSightings,
+  type Sightings,
+  type SnapshotChanges,
+  snapshotChangesOf,
+} from "../db/network.ts";
 import { CacheProtocol, ProcessorProtocol, SERVICES, StoreProtocol } from "./protocol.ts";
 
 const ConfigSchema = z.object({
@@ -64,6 +71,13 @@ export default defineActor({
     for (const record of parsed.flagged) {
       for (const flag of record.flags) ctx.metrics.count("records_flagged_total", 1, { flag });
     }
+    const found = findAnomalies({
+      snapshot: parsed.snapshot,
+      flagged: parsed.flagged,
+      previous: state.diff,
+      atMs: feedTimestampMs(summary.updateTimestamp),
+    });
+    for (const anomaly of found) ctx.metrics.count("anomalies_total", 1, { kind: anomaly.kind });
     const { diff, ...result } = diffed(state.diff, parsed.snapshot, ctx.config.graceMs);
     const { changes, dropped } = bounded(result.changes);
     if (dropped > 0) {
@@ -74,7 +88,7 @@ export default defineActor({
         max: MAX_CHANGE_ROWS,
       });
     }
-    ctx.metrics.count("snapshot_processing_ms_total", performance.now() - startedAt);
+    ctx.metrics.observe("snapshot_processing_seconds", (performance.now() - startedAt) / 1000);
     ctx.metrics.count("snapshots_processed_total");
     ctx.metrics.count("events_total", changes.events.length);
     state.store.tell("store.snapshot", {
@@ -82,6 +96,7 @@ export default defineActor({
       summary,
       rejected,
       rejectedTotal: parsed.rejected.length,
+      anomalies: found.slice(0, MAX_ANOMALIES),
       changes,
     });
     // The store's write is what "committed" waits for: it leaves now, not after the cache's JSON is built.
@@ -114,7 +129,7 @@ function diffed(
   const at = snapshot.general.update_timestamp;
   if (previous !== null && at <= previous.updateTimestamp) {
     return {
-      changes: { at, graceMs, events: [], positions: [], continuedFlights: [], continuedControllers: [] },
+      changes: { at, graceMs, events: [], flights: noSightings(), continuedControllers: [] },
       diff: previous,
     };
   }
@@ -130,13 +145,18 @@ export function bounded(changes: SnapshotChanges): { changes: SnapshotChanges; d
     dropped += list.length - MAX_CHANGE_ROWS;
     return list.slice(0, MAX_CHANGE_ROWS);
   };
+  const rowsOf = (flights: Sightings): Sightings => {
+    if (flights.cid.length <= MAX_CHANGE_ROWS) return flights;
+    dropped += flights.cid.length - MAX_CHANGE_ROWS;
+    const columns = Object.entries(flights).map(([name, column]) => [name, column.slice(0, MAX_CHANGE_ROWS)]);
+    return Object.fromEntries(columns) as Sightings;
+  };
   return {
     changes: {
       at: changes.at,
       graceMs: changes.graceMs,
       events: cut(changes.events),
-      positions: cut(changes.positions),
-      continuedFlights: cut(changes.continuedFlights),
+      flights: rowsOf(changes.flights),
       continuedControllers: cut(changes.continuedControllers),
     },
     dropped,

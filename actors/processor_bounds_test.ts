@@ -1,35 +1,41 @@
 import assert from "node:assert/strict";
-import { MAX_CHANGE_ROWS, snapshotChangesSchema } from "../db/network.ts";
+import { MAX_CHANGE_ROWS, noSightings, snapshotChangesSchema } from "../db/network.ts";
 import { bounded } from "./processor.ts";
 
 Deno.test("a diff with more rows of a kind than one message may carry is cut to the bound, and the cut counted", () => {
   const at = "2024-05-01T12:00:00.000000Z";
   const key = (i: number) => ({ cid: 800_000 + i, callsign: `T${i}`, logon_time: at });
-  const position = (i: number) => ({
-    ...key(i),
-    at,
-    latitude: 51,
-    longitude: 0,
-    altitude: 1_000,
-    groundspeed: 200,
-    heading: 90,
-    transponder: "2000",
-  });
+  const flights = noSightings();
   const over = MAX_CHANGE_ROWS + 7;
+  for (let i = 0; i < over; i++) {
+    flights.cid.push(800_000 + i);
+    flights.callsign.push(`T${i}`);
+    flights.logon_time.push(at);
+    flights.latitude.push(51);
+    flights.longitude.push(0);
+    flights.altitude.push(1_000);
+    flights.groundspeed.push(200);
+    flights.heading.push(90);
+    flights.transponder.push("2000");
+    flights.first_sighting.push(i % 2 === 0);
+  }
   const { changes, dropped } = bounded({
     at,
     graceMs: 120_000,
     events: [],
-    positions: Array.from({ length: over }, (_, i) => position(i)),
-    continuedFlights: Array.from({ length: over }, (_, i) => key(i)),
-    continuedControllers: [key(1)],
+    flights,
+    continuedControllers: Array.from({ length: over }, (_, i) => key(i)),
   });
   assert.equal(dropped, 14);
-  assert.equal(changes.positions.length, MAX_CHANGE_ROWS);
-  assert.equal(changes.continuedFlights.length, MAX_CHANGE_ROWS);
-  assert.equal(changes.continuedControllers.length, 1);
-  // What is left fits the bus schema; one row more would not.
+  for (const [name, column] of Object.entries(changes.flights)) {
+    assert.equal(column.length, MAX_CHANGE_ROWS, name);
+  }
+  assert.equal(changes.flights.callsign.at(-1), `T${MAX_CHANGE_ROWS - 1}`);
+  assert.equal(changes.continuedControllers.length, MAX_CHANGE_ROWS);
+  // What is left fits the bus schema; one row more would not, nor columns of different lengths.
   assert.ok(snapshotChangesSchema.safeParse(changes).success);
-  const tooMany = { ...changes, positions: [...changes.positions, position(0)] };
+  const tooMany = { ...changes, continuedControllers: [...changes.continuedControllers, key(0)] };
   assert.ok(!snapshotChangesSchema.safeParse(tooMany).success);
+  const ragged = { ...changes, flights: { ...changes.flights, heading: changes.flights.heading.slice(1) } };
+  assert.ok(!snapshotChangesSchema.safeParse(ragged).success);
 });

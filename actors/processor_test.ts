@@ -95,15 +95,18 @@ Deno.test("the processor keeps the diff state: pair-a then pair-b sends the sess
     const [first, second] = store.map((m) => (m.body as Snapshot).changes);
     const count = (events: { type: string }[], type: string) => events.filter((e) => e.type === type).length;
     assert.equal(count(first.events, "FLIGHT_CREATED"), 1077);
-    assert.equal(first.positions.length, 1077);
+    const kept = (flights: typeof first.flights) => flights.latitude.filter((l) => l !== null).length;
+    assert.equal(kept(first.flights), 1077);
+    assert.equal(first.flights.first_sighting.filter((first) => first).length, 1077);
     assert.equal(count(second.events, "FLIGHT_CREATED"), 377);
     assert.equal(count(second.events, "FLIGHT_COMPLETED"), 371);
-    assert.equal(second.continuedFlights.length, 706);
+    assert.equal(second.flights.first_sighting.filter((first) => !first).length, 706);
+    assert.equal(second.flights.cid.length, 706 + 377);
 
     // The same snapshot again (a redelivery past the fetcher) is not newer: it changes nothing.
     send(await Deno.readFile(FIXTURES + "vatsim-data_2021-04-09T1619Z_pair-b.json"));
     await waitFor("the third", () => store.length === 3);
     const third = (store[2].body as Snapshot).changes;
-    assert.deepEqual([third.events.length, third.positions.length, third.continuedFlights.length], [0, 0, 0]);
+    assert.deepEqual([third.events.length, third.flights.cid.length], [0, 0]);
   });
 });

@@ -6,9 +6,11 @@ import { z } from "zod";
 import { defineProtocol } from "../runtime/protocol.ts";
 import { snapshotChangesSchema } from "../db/network.ts";
 import { DataQuerySchema } from "../db/queries.ts";
+import { normalTimestamp } from "../feed/v3_schema.ts";
+import { anomalySchema, MAX_ANOMALIES } from "../feed/anomalies.ts";
 
 /** The feed's `update_timestamp`, normalised to ISO with 6 fractional digits (feed/timestamp.ts). */
-const FeedTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+const FeedTimestamp = normalTimestamp;
 
 /** Where and when a snapshot was fetched; travels with it from the fetcher to the store. */
 export const FetchInfoSchema = z.object({
@@ -61,6 +63,8 @@ export const StoreProtocol = defineProtocol({
       /** Bounded by the processor; `rejectedTotal` keeps the full count. */
       rejected: z.array(RejectedRecordSchema).max(100),
       rejectedTotal: z.number().int().nonnegative(),
+      /** What looked wrong in the snapshot (feed/anomalies.ts), bounded; kept with it. */
+      anomalies: z.array(anomalySchema).max(MAX_ANOMALIES),
       /** What the diff against the previous snapshot found; each list bounded (db/network.ts). */
       changes: snapshotChangesSchema,
     }),

@@ -18,6 +18,13 @@ Deno.test("a real snapshot's store message comes back from its spool bytes uncha
       summary: summariseSnapshot(parsed.snapshot),
       rejected: [{ section: "pilots", reason: "bad cid", raw: '{"cid":"x"}' }],
       rejectedTotal: 1,
+      anomalies: [{
+        kind: "teleport",
+        callsign: "BAW1",
+        cid: 1_000_001,
+        detail: "moved 500 nm in 15 s",
+        values: { distance_nm: 500, seconds: 15 },
+      }],
       changes: snapshotChangesOf(diffSnapshots(null, parsed.snapshot)),
     },
   };

@@ -21,6 +21,7 @@ import { writeSnapshotChanges } from "../db/network.ts";
 import { runDataQuery } from "../db/queries.ts";
 import { dropPositionPartitionsBefore, ensurePositionPartitions } from "../db/position_partitions.ts";
 import { deleteEventsBefore } from "../db/event_retention.ts";
+import { deleteAnomaliesBefore, insertAnomalies } from "../db/anomalies.ts";
 import { type DroppedEntry, Spool, type SpoolEntry } from "../db/spool.ts";
 import { type CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
 import { StoreProtocol } from "./protocol.ts";
@@ -99,17 +100,8 @@ export default defineActor({
       case "store.snapshot":
       case "store.quarantine": {
         const spooled = { kind: message.kind, body: message.body } as SpooledMessage;
-        // Not flushed to disk yet: most messages leave the spool within milliseconds.
-        const { entry, dropped } = await state.spool.append(encodeSpooled(spooled), spooledLabel(spooled), {
-          sync: false,
-        });
-        for (const gone of dropped) droppedFromSpool(ctx, gone);
-        await drain(state, ctx, entry === null ? null : { entry, message: spooled });
-        // Only what could not be written now counts as spooled; the rest passed through.
-        if (entry !== null && state.spool.has(entry)) {
-          await state.spool.sync(entry);
-          ctx.metrics.count("spool_spooled_total");
-        }
+        if (canPassThrough(state)) await passThrough(state, ctx, spooled);
+        else await spoolThenDrain(state, ctx, spooled);
         return state;
       }
       case "store.drain": {
@@ -142,6 +134,55 @@ export default defineActor({
   },
 });
 
+/** Nothing waits in the spool and the database takes writes: a fresh message may go straight to it. */
+function canPassThrough(state: State): boolean {
+  return state.db !== null && state.spool.files === 0 && state.breaker.snapshot().state !== "open";
+}
+
+/**
+ * The common case: the message is written to the database while its spool copy is being made, so the
+ * copy costs no time on the way to the commit. The copy is removed once the write has ended, or kept
+ * (and flushed to disk) when the write must be retried, to be drained in order like any spooled one.
+ * A message that crashes the store is found in the spool at restart and replayed with the poison check.
+ */
+async function passThrough(state: State, ctx: Context, message: SpooledMessage): Promise<void> {
+  const writing = writeMessage(state, ctx, message);
+  const appending = state.spool.append(encodeSpooled(message), spooledLabel(message), { sync: false });
+  const [outcome, { entry, dropped }] = await Promise.all([writing, appending]);
+  // With no entry, `dropped` is this message alone, too large for the spool: that matters only if it
+  // had to wait.
+  if (entry !== null || outcome === "retry") { for (const gone of dropped) droppedFromSpool(ctx, gone); }
+  if (outcome === "retry") {
+    if (entry !== null) {
+      await state.spool.sync(entry);
+      ctx.metrics.count("spool_spooled_total");
+    }
+  } else {
+    if (entry !== null) await state.spool.remove(entry);
+    if (outcome === "rejected") {
+      const name = entry?.name ?? spooledLabel(message);
+      droppedFromSpool(ctx, { name, bytes: entry?.bytes ?? 0, reason: "the database refused it" });
+    }
+  }
+  reportSpool(state, ctx);
+  if (state.spool.files > 0) scheduleDrain(state, ctx);
+}
+
+/** Behind spooled messages, or while the database cannot take writes: the message queues on disk. */
+async function spoolThenDrain(state: State, ctx: Context, message: SpooledMessage): Promise<void> {
+  // Not flushed to disk yet: most messages leave the spool within milliseconds.
+  const { entry, dropped } = await state.spool.append(encodeSpooled(message), spooledLabel(message), {
+    sync: false,
+  });
+  for (const gone of dropped) droppedFromSpool(ctx, gone);
+  await drain(state, ctx, entry === null ? null : { entry, message });
+  // Only what could not be written now counts as spooled; the rest passed through.
+  if (entry !== null && state.spool.has(entry)) {
+    await state.spool.sync(entry);
+    ctx.metrics.count("spool_spooled_total");
+  }
+}
+
 /** Writes one message; counts what happened. */
 async function writeMessage(state: State, ctx: Context, message: SpooledMessage): Promise<Outcome> {
   if (message.kind === "store.quarantine") return await writeQuarantine(state, ctx, message.body);
@@ -153,7 +194,7 @@ async function writeSnapshot(
   ctx: Context,
   body: Extract<SpooledMessage, { kind: "store.snapshot" }>["body"],
 ): Promise<Outcome> {
-  const { fetch, summary, rejected, changes } = body;
+  const { fetch, summary, rejected, anomalies, changes } = body;
   await dailyUpkeep(state, ctx, summary.updateTimestamp);
   const startedAt = performance.now();
   const outcome = await write(
@@ -171,6 +212,7 @@ async function writeSnapshot(
         });
         if (outcome === "duplicate") return outcome;
         await writeSnapshotChanges(tx, changes);
+        await insertAnomalies(tx, summary.updateTimestamp, anomalies);
         for (const record of rejected) {
           await insertQuarantine(tx, {
             source: fetch.source,
@@ -186,7 +228,7 @@ async function writeSnapshot(
   );
   if (outcome === "stored") {
     ctx.metrics.count("snapshots_stored_total");
-    ctx.metrics.count("snapshot_write_ms_total", performance.now() - startedAt);
+    ctx.metrics.observe("database_write_seconds", (performance.now() - startedAt) / 1000);
     ctx.log.info("stored snapshot {timestamp}: {pilots} pilots, {controllers} controllers", {
       timestamp: summary.updateTimestamp,
       pilots: summary.pilots,
@@ -316,7 +358,8 @@ async function dailyUpkeep(state: State, ctx: Context, updateTimestamp: string):
       ctx.log.info("position partitions created: {created}; dropped: {dropped}", { created, dropped });
     }
     if (eventRetentionDays !== null) {
-      const deleted = await deleteEventsBefore(db, new Date((day - eventRetentionDays) * DAY_MS));
+      const cutoff = new Date((day - eventRetentionDays) * DAY_MS);
+      const deleted = await deleteEventsBefore(db, cutoff) + await deleteAnomaliesBefore(db, cutoff);
       ctx.metrics.count("events_expired_total", deleted);
       if (deleted > 0) ctx.log.info("{deleted} events past retention deleted", { deleted });
     }

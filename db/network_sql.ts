@@ -81,7 +81,7 @@ where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
  * A first sighting (a session the diff created) that the last stored position already covers is
  * skipped, since a restarted processor sees every session for the first time. $12–$14 are the diff's
  * thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the diff's
- * haversine at 100 m.
+ * haversine at 100 m. Answers the number of position rows written (one row, not one per position).
  */
 export const FLIGHTS_SEEN = `
 with u as (
@@ -111,12 +111,15 @@ kept as (
   from u
   where f.id = u.id and (f.last_seen < $11::timestamptz or u.moved)
   returning f.id, u.moved, f.latitude, f.longitude, f.altitude, f.groundspeed, f.heading, f.transponder
+),
+written as (
+  insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
+  select id, $11::timestamptz, latitude, longitude, altitude, groundspeed, heading, transponder
+  from kept where moved
+  on conflict do nothing
+  returning 1
 )
-insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
-select id, $11::timestamptz, latitude, longitude, altitude, groundspeed, heading, transponder
-from kept where moved
-on conflict do nothing
-returning 1`;
+select count(*)::int as written from written`;
 
 export const UPSERT_CONTROLLERS = `
 insert into controller_sessions as f (cid, callsign, logon_time, station, name, frequency, facility, rating,

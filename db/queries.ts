@@ -6,31 +6,30 @@
  */
 import { z } from "zod";
 import type { Queryable } from "./database.ts";
-import { positionRowSchema } from "./network.ts";
 import * as sql from "./queries_sql.ts";
+import {
+  AircraftTypeSchema,
+  AirportSchema,
+  CallsignSchema,
+  Instant,
+  MAX_PAGE,
+  Page,
+} from "./query_params.ts";
+import { type AnomalyFilter, AnomalyFilterSchema, type AnomalyPage, listAnomalies } from "./anomalies.ts";
 
-/** A UTC instant as the routes accept it (any ISO 8601 with an offset). */
-const Instant = z.iso.datetime({ offset: true });
-export const CALLSIGN_PATTERN = /^[A-Z0-9_-]{1,16}$/;
-export const AIRPORT_PATTERN = /^[A-Z0-9]{2,4}$/;
-export const AIRCRAFT_PATTERN = /^[A-Z0-9]{1,4}$/;
-/** An upper-case callsign or a prefix of one. */
-export const CallsignSchema = z.string().regex(CALLSIGN_PATTERN);
-/** An ICAO airport designator. */
-export const AirportSchema = z.string().regex(AIRPORT_PATTERN);
-/** An ICAO aircraft type designator (the feed's `aircraft_short`). */
-export const AircraftTypeSchema = z.string().regex(AIRCRAFT_PATTERN);
-
-/** Most rows one page may hold; also the most sessions and points a track returns. */
-export const MAX_PAGE = 5_000;
+export {
+  AIRCRAFT_PATTERN,
+  AircraftTypeSchema,
+  AIRPORT_PATTERN,
+  AirportSchema,
+  CALLSIGN_PATTERN,
+  CallsignSchema,
+  Instant,
+  MAX_PAGE,
+} from "./query_params.ts";
 export const MAX_TRACK_POINTS = 20_000;
 /** Sessions of the same pilot and callsign closer than this are one flight (a reconnect). */
 export const RECONNECT_GAP_MS = 10 * 60_000;
-
-const Page = {
-  limit: z.number().int().min(1).max(MAX_PAGE).default(1_000),
-  offset: z.number().int().min(0).max(1_000_000).default(0),
-};
 
 /** [west, south, east, north] in degrees; west > east crosses the antimeridian. */
 export const BoxSchema = z.tuple([
@@ -53,8 +52,14 @@ export const FlightFilterSchema = z.object({
 export type FlightFilter = z.input<typeof FlightFilterSchema>;
 
 /** A kept position as the routes show it: the stored row's values, at an ISO time. */
-export const PositionSchema = positionRowSchema.omit({ cid: true, callsign: true, logon_time: true }).extend({
+export const PositionSchema = z.object({
   at: z.string(),
+  latitude: z.number(),
+  longitude: z.number(),
+  altitude: z.number(),
+  groundspeed: z.number(),
+  heading: z.number(),
+  transponder: z.string(),
 });
 export type Position = z.infer<typeof PositionSchema>;
 
@@ -199,6 +204,7 @@ export const DataQuerySchema = z.discriminatedUnion("name", [
   z.object({ name: z.literal("atcPositions"), filter: AtcFilterSchema }),
   z.object({ name: z.literal("controllerSessions"), filter: SessionFilterSchema }),
   z.object({ name: z.literal("atis"), filter: AtisFilterSchema }),
+  z.object({ name: z.literal("anomalies"), filter: AnomalyFilterSchema }),
 ]);
 export type DataQuery = z.input<typeof DataQuerySchema>;
 
@@ -212,6 +218,7 @@ export interface DataQueries {
   atcPositions(filter: AtcFilter): Promise<z.infer<typeof AtcPositionsSchema>>;
   controllerSessions(filter: SessionFilter): Promise<z.infer<typeof SessionPageSchema>>;
   atis(filter: AtisFilter): Promise<z.infer<typeof AtisListSchema>>;
+  anomalies(filter: AnomalyFilter): Promise<AnomalyPage>;
 }
 
 /** Runs one named read (a `store.query`, whose body the bus has validated already) against db. */
@@ -230,6 +237,8 @@ export function runDataQuery(db: Queryable, parsed: z.output<typeof DataQuerySch
       return reads.controllerSessions(parsed.filter);
     case "atis":
       return reads.atis(parsed.filter);
+    case "anomalies":
+      return reads.anomalies(parsed.filter);
   }
 }
 
@@ -350,6 +359,7 @@ export function databaseQueries(db: Queryable): DataQueries {
       };
     },
 
+    anomalies: (filter) => listAnomalies(db, filter),
     async atis(input) {
       const filter = AtisFilterSchema.parse(input);
       const snapshot = await snapshotAt(filter.at);

@@ -16,6 +16,8 @@ export interface TrackedFlight {
   planRevision: number | null;
   /** The last position written as a row, against which the next one is compared. */
   keptPosition: PositionSample;
+  /** When that position was seen (epoch ms of its snapshot). */
+  keptAtMs: number;
 }
 
 /** What is carried between snapshots for one prefiled plan. */
@@ -89,6 +91,7 @@ export function diffFlights(input: FlightDiffInput): FlightDiff {
     const plan = pilot.flight_plan;
     const before = input.flights.get(id);
     let keptPosition = position;
+    let keptAtMs = atMs;
     if (before === undefined) {
       sessions.created.push(session);
       const fromPrefile = input.prefiles.has(prefileKeyString(session));
@@ -102,7 +105,10 @@ export function diffFlights(input: FlightDiffInput): FlightDiff {
       const revision = planRevision(before.planRevision, plan);
       if (revision !== null) events.push({ type: "FLIGHT_PLAN_REVISED", at, session, ...revision });
       if (positionChanged(before.keptPosition, position)) positions.push({ ...session, at, ...position });
-      else keptPosition = before.keptPosition;
+      else {
+        keptPosition = before.keptPosition;
+        keptAtMs = before.keptAtMs;
+      }
     }
     flights.set(id, {
       key: session,
@@ -111,6 +117,7 @@ export function diffFlights(input: FlightDiffInput): FlightDiff {
       attributes,
       planRevision: plan?.revision_id ?? null,
       keptPosition,
+      keptAtMs,
     });
   }
 

@@ -14,6 +14,9 @@ export const feedTimestamp = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** A timestamp already normalised (ISO, UTC, 6 fractional digits), as it travels between the actors. */
+export const normalTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+
 /** A callsign, trimmed and upper-cased so that sessions match whatever case the client logged on with. */
 export const callsign = z.string().trim().toUpperCase();
 

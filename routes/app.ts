@@ -2,11 +2,13 @@
  * The HTTP front: createApp(deps) builds the Hono app from its dependencies and never listens; main.ts
  * serves it, tests call `app.request()`. Every answer, errors included, is JSON.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import type { MetricsRegistry } from "../runtime/metrics.ts";
 import type { FrontDeps } from "./deps.ts";
 import { errorResponse, handleError } from "./errors.ts";
 import { dataRoutes } from "./data.ts";
 import { healthRoutes } from "./health.ts";
+import { metricsRoutes } from "./metrics.ts";
 import { serviceRoutes } from "./services.ts";
 import { statusRoutes } from "./status.ts";
 import { supervisionRoutes } from "./supervision.ts";
@@ -32,6 +34,8 @@ export interface AppOptions {
  */
 export function createApp(deps: FrontDeps, options: AppOptions = {}): Hono {
   const app = new Hono();
+  app.use(countRequests(deps.metrics));
+  app.route("/metrics", metricsRoutes(deps, { statusTimeoutMs: options.statusTimeoutMs ?? 2000 }));
   app.route("/health", healthRoutes(deps, { readyTimeoutMs: options.readyTimeoutMs ?? 2000 }));
   app.route(
     "/api/status",
@@ -44,6 +48,21 @@ export function createApp(deps: FrontDeps, options: AppOptions = {}): Hono {
   app.notFound((c) => errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);
   return app;
+}
+
+/**
+ * Counts every request by method, route pattern (never the raw path, so the series stay few) and
+ * status, and times it.
+ */
+function countRequests(metrics: MetricsRegistry): MiddlewareHandler {
+  return async (c, next) => {
+    const startedAt = performance.now();
+    await next();
+    const route = c.req.routePath === "/*" || c.req.routePath === "" ? "unmatched" : c.req.routePath;
+    const labels = { method: c.req.method, route };
+    metrics.add("http_requests_total", { ...labels, status: String(c.res.status) });
+    metrics.observe("http_request_duration_seconds", labels, (performance.now() - startedAt) / 1000);
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type DataQueries,
   MAX_PAGE,
 } from "../db/queries.ts";
+import { ANOMALY_KINDS } from "../feed/anomalies.ts";
 import { HttpError } from "./errors.ts";
 
 /** Text upper-cased and trimmed, then matched against one of the patterns of db/queries.ts. */
@@ -76,6 +77,13 @@ const SessionsQuery = {
   ...page,
 };
 const AtisQuery = { at: param.instant, callsign: param.callsign };
+const AnomaliesQuery = {
+  kind: z.enum(ANOMALY_KINDS, { message: `must be one of ${ANOMALY_KINDS.join(", ")}` }),
+  callsign: param.callsign,
+  from: param.instant,
+  to: param.instant,
+  ...page,
+};
 
 /**
  * Reads the query string against `shape`: every parameter optional, none unknown or repeated.
@@ -181,6 +189,16 @@ export function dataRoutes(deps: { data: DataQueries }): Hono {
   });
 
   app.get("/atis", async (c) => jsonWithEtag(c, await data.atis(parseQuery(c, AtisQuery))));
+
+  app.get("/anomalies", async (c) => {
+    const filter = parseQuery(c, AnomaliesQuery);
+    if (
+      filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)
+    ) {
+      throw invalid("from", "must not be after to");
+    }
+    return jsonWithEtag(c, await data.anomalies(filter));
+  });
 
   return app;
 }

@@ -10,6 +10,7 @@ import { driverCases } from "../tests/helpers/databases.ts";
 import { PAIR_A, PAIR_B, replayFixtures } from "../tests/helpers/replay.ts";
 import { createApp } from "./app.ts";
 import { errorOf, fakeDeps, jsonOf } from "./test_deps.ts";
+import { AnomalyPageSchema, insertAnomalies } from "../db/anomalies.ts";
 
 const pglite = driverCases.find((driver) => driver.kind === "pglite")!;
 const A = "2021-04-09T15:43:09.863925Z";
@@ -207,6 +208,28 @@ Deno.test("data routes over pair-a then pair-b", async (t) => {
       assert.ok(body.atis.some((a) => a.lines.length > 0));
       await bad("/api/atis?callsign=EG LL", "callsign");
       await bad("/api/atis?airport=EGLL", "airport");
+    });
+
+    await t.step("GET /api/anomalies: newest first, filtered, with its 400s", async () => {
+      await insertAnomalies(db, B, [
+        { kind: "implausible", callsign: "SBI642", cid: 1_000_001, detail: "qnh", values: { qnh_mb: -6741 } },
+        {
+          kind: "teleport",
+          callsign: "QTR8145",
+          cid: 1_292_706,
+          detail: "jump",
+          values: { implied_knots: 72_000 },
+        },
+      ]);
+      const page = AnomalyPageSchema.parse(await jsonOf(await get("/api/anomalies?kind=teleport"), 200));
+      assert.deepEqual(page.anomalies.map((a) => [a.at, a.callsign, a.values.implied_knots]), [
+        [B, "QTR8145", 72_000],
+      ]);
+      const all = AnomalyPageSchema.parse(await jsonOf(await get("/api/anomalies?callsign=sbi"), 200));
+      assert.equal(all.total, 1);
+      assert.match(await bad("/api/anomalies?kind=ufo", "kind"), /implausible, teleport, duplicate_callsign/);
+      await bad(`/api/anomalies?from=${B}&to=${A}`, "from");
+      await bad("/api/anomalies?limit=0", "limit");
     });
 
     await t.step("wrong methods are 405", async () => {

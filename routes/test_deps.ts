@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import type { DataQueries } from "../db/queries.ts";
 import type { ActorHealth } from "../runtime/actor_process.ts";
+import { MetricsRegistry } from "../runtime/metrics.ts";
 import type { ChildStatus, TreeNode } from "../supervision/child.ts";
 import { type ControlAction, ControlError } from "../supervision/supervisor.ts";
 import type { FaultKind, FrontDeps, StatusReport } from "./deps.ts";
@@ -98,6 +99,7 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
     status: () => Promise.resolve(STATUS_PARTS),
     ready: () => Promise.resolve({ ready: true, reasons: [] }),
     data: noData,
+    metrics: new MetricsRegistry(),
     ...overrides,
   };
 }
@@ -112,6 +114,7 @@ export const noData: DataQueries = {
   atcPositions: notFaked,
   controllerSessions: notFaked,
   atis: notFaked,
+  anomalies: notFaked,
 };
 
 /** Headers carrying a bearer token. */

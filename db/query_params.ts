@@ -1,0 +1,23 @@
+/** The shapes of the values the reads accept (db/queries.ts, db/anomalies.ts), shared by the routes. */
+import { z } from "zod";
+
+/** A UTC instant as the routes accept it (any ISO 8601 with an offset). */
+export const Instant = z.iso.datetime({ offset: true });
+export const CALLSIGN_PATTERN = /^[A-Z0-9_-]{1,16}$/;
+export const AIRPORT_PATTERN = /^[A-Z0-9]{2,4}$/;
+export const AIRCRAFT_PATTERN = /^[A-Z0-9]{1,4}$/;
+/** An upper-case callsign or a prefix of one. */
+export const CallsignSchema = z.string().regex(CALLSIGN_PATTERN);
+/** An ICAO airport designator. */
+export const AirportSchema = z.string().regex(AIRPORT_PATTERN);
+/** An ICAO aircraft type designator (the feed's `aircraft_short`). */
+export const AircraftTypeSchema = z.string().regex(AIRCRAFT_PATTERN);
+
+/** Most rows one page may hold; also the most sessions and points a track returns. */
+export const MAX_PAGE = 5_000;
+
+/** Paging of every list read: at most MAX_PAGE rows, 1,000 unless asked. */
+export const Page = {
+  limit: z.number().int().min(1).max(MAX_PAGE).default(1_000),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+};

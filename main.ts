@@ -5,7 +5,7 @@
 import { getLogger } from "@logtape/logtape";
 import project from "./deno.json" with { type: "json" };
 import { type Config, feedSource, loadConfig } from "./config.ts";
-import { collectorFrontDeps } from "./actors/front_deps.ts";
+import { collectorFrontDeps, serveHotViews } from "./actors/front_deps.ts";
 import { collectorTree } from "./actors/tree.ts";
 import { createApp } from "./routes/app.ts";
 import { describeError } from "./runtime/errors.ts";
@@ -43,6 +43,7 @@ async function main(config: Config): Promise<void> {
     },
   });
   const app = createApp(collectorFrontDeps(system, {
+    hot: serveHotViews(system),
     version: project.version,
     startedAt,
     controlToken: config.CONTROL_TOKEN ?? null,

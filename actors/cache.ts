@@ -1,13 +1,15 @@
 /**
  * The cache: keeps the latest good snapshot summary for the front, in memory, and judges whether the
- * feed is stale (feed/staleness.ts) from the snapshots and from the repeats the fetcher reports. One
- * value plus a fixed-size verdict state, so its size is fixed (G4). A restart empties it until the next
- * snapshot arrives.
+ * feed is stale (feed/staleness.ts) from the snapshots and from the repeats the fetcher reports. It also
+ * keeps the hot views the store reads after each stored snapshot (db/hot_views.ts) in Redis or memory,
+ * and hands them to the front. One value per kind plus a fixed-size verdict state, so its size is fixed
+ * (G4). A restart empties the summary until the next snapshot arrives.
  */
 import { z } from "zod";
 import type { Logger } from "@logtape/logtape";
 import { defineActor } from "../runtime/actor.ts";
-import { CacheProtocol, type LatestSnapshot } from "./protocol.ts";
+import type { ActorRef } from "../runtime/protocol.ts";
+import { CacheProtocol, FrontProtocol, type LatestSnapshot, SERVICES } from "./protocol.ts";
 import { openCacheStore, type ResilientStore } from "../cache/resilient_store.ts";
 import { CACHE_KINDS } from "../cache/store.ts";
 import {
@@ -38,6 +40,7 @@ interface State {
   staleness: StalenessState;
   options: StalenessOptions;
   store: ResilientStore;
+  front: ActorRef<typeof FrontProtocol>;
   /** Whether the store was degraded at the last look, to log changes once. */
   degraded: boolean;
 }
@@ -48,12 +51,13 @@ export default defineActor({
   async start(ctx): Promise<State> {
     const store = await openCacheStore({ redisUrl: ctx.config.redisUrl ?? undefined });
     const options = { ...DEFAULT_STALENESS, sameTimestampMs: ctx.config.staleAfterMs };
-    return { latest: null, staleness: initialStaleness(), options, store, degraded: false };
+    const front = ctx.ref(SERVICES.front, FrontProtocol);
+    return { latest: null, staleness: initialStaleness(), options, store, front, degraded: false };
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
       case "cache.put": {
-        const { summary, fetch, records } = message.body;
+        const { summary, fetch } = message.body;
         // An older snapshot (out of order, or the feed going back in time) or a collapsed one never wins.
         const { state: staleness, accepted } = observeSnapshot(state.staleness, {
           updateTimestamp: summary.updateTimestamp,
@@ -62,22 +66,21 @@ export default defineActor({
         }, state.options);
         logChange(state.staleness, staleness, state.options, ctx.log);
         if (!accepted) return { ...state, staleness };
-        if (records) {
-          for (const kind of CACHE_KINDS) {
-            await state.store.set(kind, "latest", new Uint8Array(records[kind]), ctx.config.ttlMs[kind]);
-          }
+        return { ...state, latest: { summary, fetch, receivedAt: Date.now() }, staleness };
+      }
+      case "cache.views": {
+        const { views } = message.body;
+        for (const kind of CACHE_KINDS) {
+          await state.store.set(kind, "latest", new Uint8Array(views[kind]), ctx.config.ttlMs[kind]);
         }
+        // The front gets a copy: the store above may still hold these very buffers (memory backend).
+        state.front.tell("front.views", { views });
         const health = state.store.health();
         if (health.degraded !== state.degraded) {
           if (health.degraded) ctx.log.warn("cache degraded: {reason}", { reason: health.reason });
           else ctx.log.info("cache store recovered ({backend})", { backend: health.backend });
         }
-        return {
-          ...state,
-          latest: { summary, fetch, receivedAt: Date.now() },
-          staleness,
-          degraded: health.degraded,
-        };
+        return { ...state, degraded: health.degraded };
       }
       case "cache.seen": {
         const { updateTimestamp, seenAt } = message.body;

@@ -1,7 +1,8 @@
 /** The cache in-process: the latest good snapshot and the staleness verdict it reports. */
 import assert from "node:assert/strict";
 import { feedTime, soloActor, summaryAt } from "./test_support.ts";
-import { CacheProtocol } from "./protocol.ts";
+import { CacheProtocol, FrontProtocol } from "./protocol.ts";
+import { waitFor } from "../tests/helpers/system.ts";
 
 Deno.test("the cache keeps the last good snapshot and reports why the feed is stale", async () => {
   const system = soloActor("cache");
@@ -79,22 +80,28 @@ Deno.test("staleAfterMs sets how long one update_timestamp may repeat before the
   }
 });
 
-Deno.test("records go to the store; a Redis that does not answer degrades the cache to memory, with the reason", async () => {
-  // Nothing listens on port 1: the store starts degraded and keeps the records in memory.
+Deno.test("hot views go to the store and on to the front; a Redis that does not answer degrades the cache to memory, with the reason", async () => {
+  // Nothing listens on port 1: the store starts degraded and keeps the views in memory.
   const system = soloActor("cache", {
     config: { redisUrl: "redis://127.0.0.1:1", ttlMs: { flights: 5_000 } },
+  });
+  const atFront: string[] = [];
+  system.bus.serve("front", FrontProtocol, ({ body }) => {
+    atFront.push(new TextDecoder().decode(body.views.flights));
   });
   await system.start();
   try {
     const cache = system.ref("cache", CacheProtocol);
     const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).buffer;
-    const records = { flights: json([{ callsign: "BAW1" }]), controllers: json([]), atis: json([]) };
-    const fetch = { source: "test", fetchedAt: Date.now(), fetchMs: null, bytes: 1 };
-    cache.tell("cache.put", { summary: summaryAt(0, 1), fetch, records }, {
-      transfer: Object.values(records),
-    });
+    const views = {
+      flights: json({ flights: [{ callsign: "BAW1" }] }),
+      controllers: json({}),
+      atis: json({}),
+    };
+    cache.tell("cache.views", { views }, { transfer: Object.values(views) });
+    await waitFor("the views at the front", () => atFront.length === 1);
+    assert.deepEqual(JSON.parse(atFront[0]), { flights: [{ callsign: "BAW1" }] });
     const status = await cache.ask("cache.status", {}, { timeoutMs: 5_000 });
-    assert.equal(status.latest?.summary.pilots, 1);
     assert.equal(status.store.backend, "redis");
     assert.equal(status.store.degraded, true);
     assert.match(status.store.reason ?? "", /serving from memory/);

@@ -18,7 +18,16 @@ import { HttpError } from "../routes/errors.ts";
 import { describeError } from "../runtime/errors.ts";
 import type { ActorSystem } from "../supervision/system.ts";
 import { feedTimestampMs } from "../feed/timestamp.ts";
-import { CacheProtocol, type FeedVerdict, type LatestSnapshot, SERVICES, StoreProtocol } from "./protocol.ts";
+import { CACHE_KINDS } from "../cache/store.ts";
+import { HotViews, type HotViewSource } from "../routes/hot_views.ts";
+import {
+  CacheProtocol,
+  type FeedVerdict,
+  FrontProtocol,
+  type LatestSnapshot,
+  SERVICES,
+  StoreProtocol,
+} from "./protocol.ts";
 
 export interface CollectorFrontOptions {
   version: string;
@@ -33,6 +42,20 @@ export interface CollectorFrontOptions {
   askTimeoutMs?: number;
   /** Deadline of a data read through the store (default 10 s). */
   queryTimeoutMs?: number;
+  /** The hot views the front holds (serveHotViews). */
+  hot: HotViewSource;
+}
+
+/**
+ * Puts the front on the bus as the `front` service, which takes the hot views the cache hands over
+ * (routes/hot_views.ts). Once per system, before it starts, so the first views find it.
+ */
+export function serveHotViews(system: ActorSystem): HotViews {
+  const hot = new HotViews(system.bus.metrics);
+  system.bus.serve(SERVICES.front, FrontProtocol, async ({ body }) => {
+    for (const kind of CACHE_KINDS) await hot.put(kind, new Uint8Array(body.views[kind]));
+  });
+  return hot;
 }
 
 export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontOptions): FrontDeps {
@@ -47,6 +70,7 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
     controlToken: options.controlToken,
     faultInjection: options.faultInjection,
     data: storeDataQueries(system, options.queryTimeoutMs ?? 10_000),
+    hot: options.hot,
     metrics: system.bus.metrics,
     supervision: {
       health: () => system.health(),

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { feedTime, soloActor, summaryAt } from "./test_support.ts";
 import { collectorFrontDeps } from "./front_deps.ts";
 import { CacheProtocol } from "./protocol.ts";
+import { HotViews } from "../routes/hot_views.ts";
 
 Deno.test("a collapsed feed is reported stale with its reason, and the counts stay those of the last good snapshot", async () => {
   const system = soloActor("cache");
@@ -15,6 +16,7 @@ Deno.test("a collapsed feed is reported stale with its reason, and the counts st
       faultInjection: false,
       feedSource: "live",
       staleAfterMs: 60_000,
+      hot: new HotViews(),
     };
     const deps = collectorFrontDeps(system, options);
     const cache = system.ref("cache", CacheProtocol);

@@ -99,23 +99,10 @@ export default defineActor({
       anomalies: found.slice(0, MAX_ANOMALIES),
       changes,
     });
-    // The store's write is what "committed" waits for: it leaves now, not after the cache's JSON is built.
-    ctx.flush();
-    const records = {
-      flights: serialise(parsed.snapshot.pilots),
-      controllers: serialise(parsed.snapshot.controllers),
-      atis: serialise(parsed.snapshot.atis),
-    };
-    state.cache.tell("cache.put", { summary, fetch, records }, { transfer: Object.values(records) });
+    state.cache.tell("cache.put", { summary, fetch });
     return { ...state, diff };
   },
 });
-
-/** JSON bytes in a buffer of their own, so they can be moved to the cache. */
-function serialise(records: unknown[]): ArrayBuffer {
-  const bytes = new TextEncoder().encode(JSON.stringify(records));
-  return bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-}
 
 /**
  * Diffs a snapshot newer than the state; one that is not newer (the feed going back in time, which the

@@ -91,6 +91,8 @@ export const StoreProtocol = defineProtocol({
   },
   /** The store's own timer: write what waits in the spool. */
   "store.drain": { body: z.object({}) },
+  /** Time to read the hot views (db/hot_views.ts) again: sent to itself after snapshots were stored. */
+  "store.publish": { body: z.object({}) },
   /** Readiness: answers once the database answers. */
   "store.ping": {
     body: z.object({}),
@@ -113,19 +115,24 @@ export const FeedVerdictSchema = z.discriminatedUnion("stale", [
 ]);
 export type FeedVerdict = z.infer<typeof FeedVerdictSchema>;
 
+/** The serialised hot views (db/hot_views.ts), one JSON buffer per view. */
+const HotViewsBodySchema = z.object({
+  views: z.object({
+    flights: z.instanceof(ArrayBuffer),
+    controllers: z.instanceof(ArrayBuffer),
+    atis: z.instanceof(ArrayBuffer),
+  }),
+});
+
 export const CacheProtocol = defineProtocol({
   "cache.put": {
     body: z.object({
       summary: SnapshotSummarySchema,
       fetch: FetchInfoSchema,
-      /** The snapshot's pilots, controllers and ATIS as JSON, serialised once for the routes (moved). */
-      records: z.object({
-        flights: z.instanceof(ArrayBuffer),
-        controllers: z.instanceof(ArrayBuffer),
-        atis: z.instanceof(ArrayBuffer),
-      }).optional(),
     }),
   },
+  /** The hot views as of a stored snapshot, from the store: kept, and handed to the front (moved). */
+  "cache.views": { body: HotViewsBodySchema },
   /** The fetcher got a snapshot whose update_timestamp it had seen already (it goes no further). */
   "cache.seen": { body: z.object({ updateTimestamp: FeedTimestamp, seenAt: z.number() }) },
   /** The latest good snapshot: one that went back in time or whose pilot count collapsed is not. */
@@ -171,10 +178,16 @@ export const MonitorProtocol = defineProtocol({
 });
 
 /** The addresses of the services on the bus. */
+/** The HTTP front, served on the main thread (actors/front_deps.ts): it answers hot reads from memory. */
+export const FrontProtocol = defineProtocol({
+  "front.views": { body: HotViewsBodySchema },
+});
+
 export const SERVICES = {
   fetcher: "fetcher",
   processor: "processor",
   store: "store",
   cache: "cache",
   monitor: "monitor",
+  front: "front",
 } as const;

@@ -10,6 +10,9 @@
  * runtime does not redeliver the message an actor crashed on). The spool is drained on each message and
  * on a timer; a file replayed after its write committed is a counted duplicate, not a double. The store
  * starts without its database too, and connects when it can.
+ *
+ * After snapshots are stored it reads the hot views (db/hot_views.ts), at most once per
+ * `hotViewsEveryMs`, and sends them to the cache, which hands them to the front.
  */
 import { z } from "zod";
 import { type ActorContext, defineActor } from "../runtime/actor.ts";
@@ -24,7 +27,8 @@ import { deleteEventsBefore } from "../db/event_retention.ts";
 import { deleteAnomaliesBefore, insertAnomalies } from "../db/anomalies.ts";
 import { type DroppedEntry, Spool, type SpoolEntry } from "../db/spool.ts";
 import { type CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
-import { StoreProtocol } from "./protocol.ts";
+import { readHotViews } from "../db/hot_views.ts";
+import { CacheProtocol, SERVICES, StoreProtocol } from "./protocol.ts";
 import { decodeSpooled, encodeSpooled, spooledLabel, type SpooledMessage } from "./spooled_message.ts";
 
 const ConfigSchema = z.object({
@@ -41,6 +45,11 @@ const ConfigSchema = z.object({
   spoolRetryMs: z.number().int().positive().default(5_000),
   /** The database breaker's first reset timeout: how soon after opening one trial write is let through. */
   breakerResetMs: z.number().int().positive().default(5_000),
+  /**
+   * The hot views are read again at most this often while snapshots are being stored, so a fast replay
+   * does not pay for them after every snapshot.
+   */
+  hotViewsEveryMs: z.number().int().nonnegative().default(1_000),
 });
 
 const DAY_MS = 86_400_000;
@@ -56,6 +65,9 @@ interface State {
   drainDueAt: number | null;
   /** The UTC day (epoch ms / DAY_MS) whose position partitions were last made sure of. */
   partitionDay: number | null;
+  /** Whether a `store.publish` is on its way, and when the hot views were last read (performance.now()). */
+  publishPending: boolean;
+  publishedAt: number;
 }
 
 type Context = ActorContext<typeof StoreProtocol, z.output<typeof ConfigSchema>>;
@@ -83,6 +95,8 @@ export default defineActor({
       spool,
       drainDueAt: null,
       partitionDay: null,
+      publishPending: false,
+      publishedAt: -Infinity,
     };
     reportSpool(state, ctx);
     await connect(state, ctx);
@@ -107,6 +121,11 @@ export default defineActor({
       case "store.drain": {
         state.drainDueAt = null;
         await drain(state, ctx);
+        return state;
+      }
+      case "store.publish": {
+        state.publishPending = false;
+        await publishHotViews(state, ctx);
         return state;
       }
       case "store.query": {
@@ -229,6 +248,7 @@ async function writeSnapshot(
   if (outcome === "stored") {
     ctx.metrics.count("snapshots_stored_total");
     ctx.metrics.observe("database_write_seconds", (performance.now() - startedAt) / 1000);
+    schedulePublish(state, ctx);
     ctx.log.info("stored snapshot {timestamp}: {pilots} pilots, {controllers} controllers", {
       timestamp: summary.updateTimestamp,
       pilots: summary.pilots,
@@ -328,6 +348,30 @@ function scheduleDrain(state: State, ctx: Context, delayMs = ctx.config.spoolRet
   const due = Math.max(delayMs, state.breaker.snapshot().nextTrialInMs ?? 0);
   state.drainDueAt = now + due;
   ctx.schedule(due, "store.drain", {});
+}
+
+/** One `store.publish` at a time, at most one per `hotViewsEveryMs`; it runs after the writes queued now. */
+function schedulePublish(state: State, ctx: Context): void {
+  if (state.publishPending) return;
+  state.publishPending = true;
+  const wait = state.publishedAt + ctx.config.hotViewsEveryMs - performance.now();
+  ctx.schedule(Math.max(0, wait), "store.publish", {});
+}
+
+/** Reads the hot views as of the newest stored snapshot and moves them to the cache. */
+async function publishHotViews(state: State, ctx: Context): Promise<void> {
+  const { db } = state;
+  if (db === null) return;
+  state.publishedAt = performance.now();
+  try {
+    const views = await state.breaker.call(() => readHotViews(db));
+    ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.views", { views }, { transfer: Object.values(views) });
+    ctx.metrics.observe("hot_views_read_seconds", (performance.now() - state.publishedAt) / 1000);
+  } catch (error) {
+    // The front falls back to reading the database itself; the next stored snapshot tries again.
+    ctx.metrics.count("hot_views_failures_total");
+    ctx.log.warn("reading the hot views failed: {error}", { error: describeError(error) });
+  }
 }
 
 function reportSpool(state: State, ctx: Context): void {

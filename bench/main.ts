@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: the runtime's two headline numbers against plain-worker baselines measured in the
- * same run, then the collector's (bench/collector_bench.ts) against a bare COPY script, printed as Markdown
- * tables, then as one JSON line (also written to .bench/report.json).
+ * same run, then the collector's (bench/collector_bench.ts) against a bare COPY script, then the HTTP
+ * front's hot route against a bare Deno.serve (bench/front_bench.ts), printed as Markdown tables, then as
+ * one JSON line (also written to .bench/report.json).
  * Missed goals are reported, not failures; the exit code is non-zero only when the bench itself fails.
  *
  * `--quick` runs a small version (for checking the bench, not for numbers).
@@ -9,6 +10,7 @@
 import { busContender, type Contender, rawContender } from "./bus_throughput.ts";
 import { BACKOFF, crashLatency, type CrashSample } from "./crash_latency.ts";
 import { collectorBench, type CollectorReport, collectorRows } from "./collector_bench.ts";
+import { FRONT_P99_GOAL_MS, FRONT_RPS_GOAL, frontBench, type FrontReport } from "./front_bench.ts";
 import { median, round, summarise, thousands } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -138,7 +140,6 @@ type Report = {
 };
 
 function table({ bus, crash }: Report): string {
-  const yes = (met: boolean) => (met ? "yes" : "**no**");
   const ms = (value: number) => `${value} ms`;
   const pair = (s: { p50: number; p99: number }) => `${ms(s.p50)} / ${ms(s.p99)}`;
   const rows = [
@@ -198,6 +199,8 @@ function table({ bus, crash }: Report): string {
   return markdown(rows);
 }
 
+const yes = (met: boolean) => (met ? "yes" : "**no**");
+
 function markdown(rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(rows[0]), line(rows[0].map(() => "---")), ...rows.slice(1).map(line)].join("\n");
@@ -209,6 +212,7 @@ async function main(): Promise<void> {
   const bus = await throughput();
   const crash = await restarts();
   const collector = await collectorBench({ quick, progress });
+  const front = await frontBench({ quick, progress });
   const report = {
     bench: "runtime",
     at: new Date().toISOString(),
@@ -219,6 +223,7 @@ async function main(): Promise<void> {
     bus,
     crash,
     collector,
+    front,
   };
   const dir = new URL("../.bench/", import.meta.url);
   await Deno.mkdir(dir, { recursive: true });
@@ -261,7 +266,42 @@ async function main(): Promise<void> {
         " second commit to the last. Written to .bench/report.json.\n",
     );
   }
+  console.log(
+    `## Front bench (GET /api/flights, ${thousands(front.flights)} flights, ${
+      thousands(front.bytes)
+    } bytes)\n`,
+  );
+  console.log(
+    markdown([["measure", "result", "baseline (same run)", "ratio", "goal", "met"], ...frontRows(front)]),
+  );
+  console.log(
+    `\nThe app serves the hot view through every middleware (request counting, routing, ETag); the baseline` +
+      ` is a bare Deno.serve answering the same bytes and headers. Requests per second: median of ${front.rounds}` +
+      ` rounds with ${front.connections} keep-alive connections; latency: one connection, so it is the` +
+      " server's time and not the queue's. Load from bench/http_load.ts in its own process.\n",
+  );
   console.log(JSON.stringify(report));
+}
+
+function frontRows(front: FrontReport): string[][] {
+  return [
+    [
+      `requests per second (${front.connections} connections)`,
+      thousands(front.app.rps),
+      `${thousands(front.bare.rps)} bare Deno.serve`,
+      `${front.ratio}`,
+      `≥ ${FRONT_RPS_GOAL}`,
+      yes(front.met.ratio),
+    ],
+    [
+      "latency p99 (1 connection)",
+      `${front.app.p99Ms} ms`,
+      `${front.bare.p99Ms} ms bare Deno.serve`,
+      `${round(front.app.p99Ms / front.bare.p99Ms)}`,
+      `< ${FRONT_P99_GOAL_MS} ms`,
+      yes(front.met.p99),
+    ],
+  ];
 }
 
 try {

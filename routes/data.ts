@@ -3,6 +3,8 @@
  * past moment (`at=`). Query strings are parsed against a fixed list of parameters, so a typo or a bad
  * value is a 400 naming the parameter; the validated values go to `deps.data` (db/queries.ts), which
  * only ever sends them to SQL as parameters. Answers carry an `ETag` and honour `If-None-Match`.
+ * `GET /api/flights`, `/api/atc-positions` and `/api/atis` without parameters are answered from the hot
+ * views the front holds (routes/hot_views.ts) when it has them: the same bytes, without a database read.
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
@@ -16,6 +18,8 @@ import {
 } from "../db/queries.ts";
 import { ANOMALY_KINDS } from "../feed/anomalies.ts";
 import { HttpError } from "./errors.ts";
+import type { CacheKind } from "../cache/store.ts";
+import { etagOf, type HotView, type HotViewSource } from "./hot_views.ts";
 
 /** Text upper-cased and trimmed, then matched against one of the patterns of db/queries.ts. */
 const upper = (pattern: RegExp, message: string) =>
@@ -127,12 +131,20 @@ function callsignParam(c: Context): string {
  * bodiless 304, so a client polling an unchanged network downloads nothing.
  */
 export async function jsonWithEtag(c: Context, body: unknown): Promise<Response> {
-  const text = JSON.stringify(body);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const etag = `W/"${btoa(String.fromCharCode(...new Uint8Array(digest, 0, 18)))}"`;
+  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  return etagged(c, { bytes, etag: await etagOf(bytes) });
+}
+
+/** Answers JSON bytes whose ETag is known, or a bodiless 304 when the client has them already. */
+function etagged(c: Context, { bytes, etag }: HotView): Response {
   const headers = { ETag: etag, "Cache-Control": "no-cache" };
   if (matches(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
-  return c.body(text, 200, { ...headers, "Content-Type": "application/json" });
+  return c.body(bytes, 200, { ...headers, "Content-Type": "application/json" });
+}
+
+/** The hot view of a request without a query string, if the front holds one (routes/hot_views.ts). */
+function hotView(c: Context, hot: HotViewSource | undefined, kind: CacheKind): HotView | undefined {
+  return hot !== undefined && !c.req.url.includes("?") ? hot.get(kind) : undefined;
 }
 
 /** If-None-Match compares weakly: `*`, or any listed tag equal to ours with or without `W/`. */
@@ -142,12 +154,17 @@ function matches(header: string | undefined, etag: string): boolean {
   return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
 }
 
-/** The data routes, to be mounted at `/api`. */
-export function dataRoutes(deps: { data: DataQueries }): Hono {
+/**
+ * The data routes, to be mounted at `/api`. With `hot`, the parameterless "now" answers come from the
+ * hot views when the front holds them.
+ */
+export function dataRoutes(deps: { data: DataQueries; hot?: HotViewSource }): Hono {
   const app = new Hono();
-  const { data } = deps;
+  const { data, hot } = deps;
 
   app.get("/flights", async (c) => {
+    const view = hotView(c, hot, "flights");
+    if (view) return etagged(c, view);
     const { bbox, ...filter } = parseQuery(c, FlightsQuery);
     return jsonWithEtag(c, await data.flights({ ...filter, box: bbox }));
   });
@@ -176,7 +193,10 @@ export function dataRoutes(deps: { data: DataQueries }): Hono {
     return jsonWithEtag(c, track);
   });
 
-  app.get("/atc-positions", async (c) => jsonWithEtag(c, await data.atcPositions(parseQuery(c, AtcQuery))));
+  app.get("/atc-positions", async (c) => {
+    const view = hotView(c, hot, "controllers");
+    return view ? etagged(c, view) : jsonWithEtag(c, await data.atcPositions(parseQuery(c, AtcQuery)));
+  });
 
   app.get("/controllers/sessions", async (c) => {
     const filter = parseQuery(c, SessionsQuery);
@@ -188,7 +208,10 @@ export function dataRoutes(deps: { data: DataQueries }): Hono {
     return jsonWithEtag(c, await data.controllerSessions(filter));
   });
 
-  app.get("/atis", async (c) => jsonWithEtag(c, await data.atis(parseQuery(c, AtisQuery))));
+  app.get("/atis", async (c) => {
+    const view = hotView(c, hot, "atis");
+    return view ? etagged(c, view) : jsonWithEtag(c, await data.atis(parseQuery(c, AtisQuery)));
+  });
 
   app.get("/anomalies", async (c) => {
     const filter = parseQuery(c, AnomaliesQuery);

@@ -11,6 +11,10 @@ import { PAIR_A, PAIR_B, replayFixtures } from "../tests/helpers/replay.ts";
 import { createApp } from "./app.ts";
 import { errorOf, fakeDeps, jsonOf } from "./test_deps.ts";
 import { AnomalyPageSchema, insertAnomalies } from "../db/anomalies.ts";
+import { readHotViews } from "../db/hot_views.ts";
+import type { CacheKind } from "../cache/store.ts";
+import { MetricsRegistry } from "../runtime/metrics.ts";
+import { HotViews } from "./hot_views.ts";
 
 const pglite = driverCases.find((driver) => driver.kind === "pglite")!;
 const A = "2021-04-09T15:43:09.863925Z";
@@ -231,6 +235,40 @@ Deno.test("data routes over pair-a then pair-b", async (t) => {
       await bad(`/api/anomalies?from=${B}&to=${A}`, "from");
       await bad("/api/anomalies?limit=0", "limit");
     });
+
+    await t.step(
+      "the hot views hold the very bytes the database reads give, and answer without a query string",
+      async () => {
+        const views = await readHotViews(db);
+        const hot = new HotViews(new MetricsRegistry());
+        for (const [kind, bytes] of Object.entries(views) as [CacheKind, ArrayBuffer][]) {
+          await hot.put(kind, new Uint8Array(bytes));
+        }
+        const fast = createApp(fakeDeps({ data: databaseQueries(db), hot }));
+        for (
+          const [kind, path] of [["flights", "/api/flights"], ["controllers", "/api/atc-positions"], [
+            "atis",
+            "/api/atis",
+          ]]
+        ) {
+          const fromDatabase = await get(path);
+          const fromView = await fast.request(path);
+          assert.equal(await fromView.text(), await fromDatabase.text(), path);
+          assert.equal(fromView.headers.get("ETag"), fromDatabase.headers.get("ETag"));
+          assert.equal(fromView.headers.get("Content-Type"), "application/json");
+          assert.equal(hot.get(kind as CacheKind)?.etag, fromView.headers.get("ETag"));
+        }
+        const etag = hot.get("flights")!.etag;
+        assert.equal(
+          (await fast.request("/api/flights", { headers: { "If-None-Match": etag } })).status,
+          304,
+        );
+        // With parameters the database answers (and a bad one is still a 400).
+        const page = FlightPageSchema.parse(await jsonOf(await fast.request("/api/flights?limit=3"), 200));
+        assert.equal(page.flights.length, 3);
+        await errorOf(await fast.request("/api/flights?limit=0"), 400, "invalid_parameter");
+      },
+    );
 
     await t.step("wrong methods are 405", async () => {
       const response = await app.request("/api/flights", { method: "POST" });

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { DataQueries } from "../db/queries.ts";
 import type { ActorHealth } from "../runtime/actor_process.ts";
 import type { MetricsRegistry } from "../runtime/metrics.ts";
+import type { HotViewSource } from "./hot_views.ts";
 import type { ChildStatus, TreeNode } from "../supervision/child.ts";
 import type { ControlAction } from "../supervision/supervisor.ts";
 
@@ -60,6 +61,8 @@ export interface FrontDeps {
   ready(): Promise<{ ready: boolean; reasons: string[] }>;
   /** The stored network, for the data routes (routes/data.ts). */
   data: DataQueries;
+  /** The hot views the front holds (routes/hot_views.ts); the data routes answer from them first. */
+  hot: HotViewSource;
   /** The bus's metrics: read by /metrics, and the front adds its HTTP request series to it. */
   metrics: MetricsRegistry;
 }

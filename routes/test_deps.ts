@@ -7,6 +7,7 @@ import type { ChildStatus, TreeNode } from "../supervision/child.ts";
 import { type ControlAction, ControlError } from "../supervision/supervisor.ts";
 import type { FaultKind, FrontDeps, StatusReport } from "./deps.ts";
 import { ErrorBodySchema } from "./errors.ts";
+import { HotViews } from "./hot_views.ts";
 
 export const TOKEN = "correct-horse-battery-staple";
 export const STARTED_AT = Date.parse("2024-05-01T12:00:00Z");
@@ -99,6 +100,7 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
     status: () => Promise.resolve(STATUS_PARTS),
     ready: () => Promise.resolve({ ready: true, reasons: [] }),
     data: noData,
+    hot: new HotViews(),
     metrics: new MetricsRegistry(),
     ...overrides,
   };

@@ -1,0 +1,82 @@
+/**
+ * A closed-loop HTTP/1.1 load generator, run as its own process by bench/front_bench.ts so that it does
+ * not share an event loop with the server it measures: `connections` keep-alive TCP connections each
+ * send a GET, read the whole answer, and send the next, for `seconds`. It speaks HTTP over the socket
+ * itself (answers with a Content-Length only): `fetch` costs the client more than a small server costs,
+ * and would measure the client. Prints one JSON line: requests, requests per second, latency percentiles.
+ *
+ *   deno run --allow-net bench/http_load.ts <url> <seconds> <connections>
+ */
+import { percentile } from "./stats.ts";
+
+const [url, seconds, connections] = [new URL(Deno.args[0]), Number(Deno.args[1]), Number(Deno.args[2])];
+if (!(seconds > 0) || !(connections > 0)) {
+  console.error("usage: http_load.ts <url> <seconds> <connections>");
+  Deno.exit(2);
+}
+
+const request = new TextEncoder().encode(
+  `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\n\r\n`,
+);
+const HEADER_END = new Uint8Array([13, 10, 13, 10]);
+const latencies: number[] = [];
+let failures = 0;
+let bodyBytes = 0;
+const startedAt = performance.now();
+const until = startedAt + seconds * 1000;
+
+/** Where `needle` starts in `haystack[0, length)`, or -1. */
+function indexOf(haystack: Uint8Array, length: number, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+async function loop(): Promise<void> {
+  const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
+  const buffer = new Uint8Array(1 << 20);
+  try {
+    while (performance.now() < until) {
+      const sentAt = performance.now();
+      await conn.write(request);
+      // Headers first: read until the blank line, then the rest of the body by its length.
+      let filled = 0;
+      let headerEnd = -1;
+      while (headerEnd < 0) {
+        const n = await conn.read(buffer.subarray(filled));
+        if (n === null) throw new Error("the server closed the connection");
+        filled += n;
+        headerEnd = indexOf(buffer, filled, HEADER_END);
+      }
+      const head = new TextDecoder().decode(buffer.subarray(0, headerEnd));
+      const status = Number(head.slice(9, 12));
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? Number.NaN);
+      if (!Number.isFinite(length)) throw new Error(`an answer without Content-Length:\n${head}`);
+      let remaining = length - (filled - headerEnd - HEADER_END.length);
+      while (remaining > 0) {
+        const n = await conn.read(buffer);
+        if (n === null) throw new Error("the server closed the connection mid-body");
+        remaining -= n;
+      }
+      if (status !== 200) failures++;
+      bodyBytes += length;
+      latencies.push(performance.now() - sentAt);
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+await Promise.all(Array.from({ length: connections }, loop));
+if (latencies.length === 0) throw new Error(`no request to ${url} finished within ${seconds} s`);
+const elapsedS = (performance.now() - startedAt) / 1000;
+console.log(JSON.stringify({
+  requests: latencies.length,
+  failures,
+  bytesPerResponse: Math.round(bodyBytes / latencies.length),
+  rps: latencies.length / elapsedS,
+  p50Ms: percentile(latencies, 50),
+  p99Ms: percentile(latencies, 99),
+}));

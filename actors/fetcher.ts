@@ -139,6 +139,7 @@ async function forward(
   ctx: ActorContext<typeof FetcherProtocol, Config>,
 ): Promise<void> {
   ctx.metrics.count("snapshots_fetched_total");
+  ctx.span?.setAttribute("feed.source", fetched.info.source);
   if (fetched.info.fetchMs !== null) ctx.metrics.observe("feed_fetch_seconds", fetched.info.fetchMs / 1000);
   const timestamp = peekUpdateTimestamp(fetched.bytes);
   const digests = timestamp === null ? undefined : state.seen.get(timestamp);
@@ -146,6 +147,7 @@ async function forward(
   const known = digests === undefined ? null : await digest(fetched.bytes);
   if (timestamp !== null && digests !== undefined && known !== null && digests.includes(known)) {
     ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "fetcher" });
+    ctx.span?.addEvent("duplicate", { "snapshot.update_timestamp": timestamp });
     ctx.log.debug("duplicate snapshot {timestamp} from {source}", { timestamp, source: fetched.info.source });
     ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.seen", {
       updateTimestamp: timestamp,

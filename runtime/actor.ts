@@ -7,6 +7,7 @@ import type { Logger } from "@logtape/logtape";
 import type { z } from "zod";
 import type { ActorRef, BodyIn, MessageOf, Protocol } from "./protocol.ts";
 import type { BreakerOptionsSchema, CircuitBreaker } from "../supervision/circuit_breaker.ts";
+import type { RecordingSpan } from "./span.ts";
 
 export interface ActorMetrics {
   /** Adds to a counter kept by the host, so it survives restarts of the actor. */
@@ -15,6 +16,9 @@ export interface ActorMetrics {
   /** Records a duration in seconds into a histogram (runtime/histogram.ts has the buckets). */
   observe(name: string, seconds: number, labels?: Record<string, string>): void;
 }
+
+/** What a handler may do with the span of the message it handles. */
+export type ActorSpan = Pick<RecordingSpan, "setAttribute" | "setAttributes" | "addEvent">;
 
 export interface ActorContext<P extends Protocol, C> {
   /** The actor's name: its address on the bus. */
@@ -33,6 +37,11 @@ export interface ActorContext<P extends Protocol, C> {
   /** A circuit breaker owned by this actor, reported in health. Same name → same breaker. */
   breaker(name: string, options?: z.input<typeof BreakerOptionsSchema>): CircuitBreaker;
   readonly metrics: ActorMetrics;
+  /**
+   * The span of the message being handled while the system exports traces; undefined otherwise, and
+   * outside a handler. Optional detail: a few small attributes or events (bounded per span).
+   */
+  readonly span: ActorSpan | undefined;
   /** Ends this actor normally once the current message is handled (a `normal` exit for its supervisor). */
   stopSelf(): void;
   /**

@@ -14,6 +14,7 @@ import { describeError, summariseIssues } from "./errors.ts";
 import type { ActorRef, KindSpec, Message, Protocol } from "./protocol.ts";
 import { emptyHistogram, observe } from "./histogram.ts";
 import { type CellToHost, type HostToCell, type MetricDelta, transfersOf } from "./wire.ts";
+import { CellTracing } from "./cell_tracing.ts";
 
 /** How the cell reaches its host. */
 export interface CellLink {
@@ -28,6 +29,8 @@ export interface CellInit {
   config: unknown;
   /** Whether `$fault` messages are obeyed (FAULT_INJECTION); refused otherwise. */
   faults: boolean;
+  /** Whether handled messages get spans (the system exports traces). */
+  tracing?: boolean;
 }
 
 /** A handler running longer than this lets the event loop answer pings before the next message. */
@@ -45,6 +48,8 @@ export class ActorCell {
   readonly #log: Logger;
   readonly #nextId: () => string;
   readonly #abort = new AbortController();
+  /** Null while tracing is off: then a null check is all it costs per message. */
+  readonly #tracing: CellTracing | null;
   #ctx: ActorContext<Protocol, unknown> | undefined;
   #state: unknown;
 
@@ -76,6 +81,13 @@ export class ActorCell {
     this.#link = link;
     this.#log = getLogger(["runtime", init.name]);
     this.#nextId = idGenerator(`${init.name}#${init.incarnation}`);
+    this.#tracing = init.tracing
+      ? new CellTracing(
+        init.name,
+        init.incarnation,
+        () => this.#count("spans_dropped_total", { reason: "batch_full" }),
+      )
+      : null;
   }
 
   /** Validates the config and runs the actor's start; then handles messages until stopped or failed. */
@@ -205,6 +217,7 @@ export class ActorCell {
     let answered = false;
     const startedAt = performance.now();
     this.#busy = { kind: env.kind, since: startedAt, id: env.id };
+    const span = this.#tracing?.begin(env);
     try {
       if (spec) {
         this.#state = await this.#def.handle(this.#state, message, this.#ctxOrThrow());
@@ -212,7 +225,11 @@ export class ActorCell {
         this.#fault(env.body);
       }
     } catch (error) {
-      if (!(error instanceof CircuitOpenError)) return this.#fail("handle", error, env.id);
+      span?.fail(error);
+      if (!(error instanceof CircuitOpenError)) {
+        span?.end(); // before #fail, whose last batch then carries it
+        return this.#fail("handle", error, env.id);
+      }
       // An open breaker is the breaker doing its job, not a crash: the message is handled as failed.
       this.#log.warn("{kind} not handled: {error}", { kind: env.kind, error: error.message });
       this.#count("messages_failed_total", { kind: env.kind, reason: "circuit_open" });
@@ -223,6 +240,7 @@ export class ActorCell {
       }
     } finally {
       this.#busy = null;
+      span?.end();
     }
     if (this.#phase === "done") return;
     if (env.ask && !message.replied && !answered) {
@@ -323,9 +341,9 @@ export class ActorCell {
     if (
       this.#out.length === 0 && this.#ackedSystem === 0 && this.#ackedUser === 0 && this.#dead.length === 0
     ) {
-      if (this.#metrics.size === 0) return;
+      if (this.#metrics.size === 0 && !this.#tracing?.pending) return;
     }
-    const batch: CellToHost = {
+    const batch: Extract<CellToHost, { t: "batch" }> = {
       t: "batch",
       out: this.#out,
       ackedSystem: this.#ackedSystem,
@@ -333,6 +351,7 @@ export class ActorCell {
       dead: this.#dead,
       metrics: [...this.#metrics.values()],
     };
+    if (this.#tracing?.pending) batch.spans = this.#tracing.take();
     this.#out = [];
     this.#ackedSystem = 0;
     this.#ackedUser = 0;
@@ -404,11 +423,16 @@ export class ActorCell {
     this.#scheduleFlush();
   }
 
-  #ref<Q extends Protocol>(to: string, protocol: Q): ActorRef<Q> {
+  /** A ref for the actor; `traced` ones give what they send the context of the message being handled. */
+  #ref<Q extends Protocol>(to: string, protocol: Q, traced = true): ActorRef<Q> {
+    const tracing = traced ? this.#tracing : null;
     return actorRef(to, protocol, {
       from: this.#init.name,
       nextId: this.#nextId,
-      send: (env) => this.#send(env),
+      send: (env) => {
+        tracing?.stamp(env);
+        this.#send(env);
+      },
       asks: this.#asks,
       afterAsk: () => this.#flush(),
     });
@@ -423,6 +447,7 @@ export class ActorCell {
       },
       observe: (name, seconds, labels = {}) => this.#observe(name, labels, seconds),
     };
+    const tracing = this.#tracing;
     return {
       name: this.#init.name,
       incarnation: this.#init.incarnation,
@@ -435,7 +460,8 @@ export class ActorCell {
       schedule: (delayMs, kind, body) => {
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
-          this.#ref(this.#init.name, this.#def.protocol).tell(kind, body);
+          // Untraced: a timer's message starts a trace of its own (the next poll is no child of the last).
+          this.#ref(this.#init.name, this.#def.protocol, false).tell(kind, body);
         }, delayMs);
         this.#timers.add(timer);
         return () => {
@@ -456,6 +482,9 @@ export class ActorCell {
         return breaker;
       },
       metrics,
+      get span() {
+        return tracing?.current ?? undefined;
+      },
       stopSelf: () => {
         this.#stopRequested = true;
         this.#wake?.();

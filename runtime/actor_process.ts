@@ -18,6 +18,7 @@ import { Mailbox } from "./mailbox.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { SpareWorkers } from "./spare_workers.ts";
 import type { CellToHost, LogSettings } from "./wire.ts";
+import type { SpanExport } from "./span_export.ts";
 import type { Zombie, Zombies } from "./zombies.ts";
 import type { DeadLetterReason } from "./dead_letters.ts";
 import type { ActorSpec, RestartType } from "../supervision/spec.ts";
@@ -55,6 +56,8 @@ export interface ActorProcessDeps {
   faults: boolean;
   /** Warm workers to start incarnations in, when the system keeps any. */
   spares?: SpareWorkers;
+  /** Where the spans the actor records go; without it the actor records none. */
+  spans?: SpanExport;
 }
 
 const REASONS_KEPT = 10;
@@ -136,6 +139,7 @@ export class ActorProcess implements Child, Endpoint {
         config: this.spec.config,
         faults: this.deps.faults,
         log: this.deps.log,
+        tracing: this.deps.spans !== undefined,
       }, (event) => {
         if (incarnation === this.#incarnation && this.#instance) this.#onEvent(event);
       }, this.deps.spares);
@@ -295,6 +299,7 @@ export class ActorProcess implements Child, Endpoint {
     const { bus } = this.deps;
     for (const dead of batch.dead) bus.deadLetters.record({ ...dead, to: this.name });
     if (batch.metrics.length > 0) bus.metrics.apply(batch.metrics, { actor: this.name });
+    if (batch.spans) this.deps.spans?.add(batch.spans);
     for (const env of batch.out) bus.route(env);
     if (this.#drained && this.#isDrained()) this.#drained();
     this.#schedulePump();

@@ -53,6 +53,8 @@ export interface SpawnOptions {
   config: unknown;
   faults: boolean;
   log: LogSettings;
+  /** Whether the cell records spans (the system exports traces). */
+  tracing: boolean;
   /** Deno permissions for the worker; "inherit" gives it the main thread's. */
   permissions?: Deno.PermissionOptions;
 }
@@ -118,6 +120,7 @@ class WorkerInstance implements ActorInstance {
       config: options.config,
       faults: options.faults,
       log: options.log,
+      tracing: options.tracing,
     });
   }
 

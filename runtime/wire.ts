@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { HISTOGRAM_BOUNDS } from "./histogram.ts";
 import { EnvelopeSchema } from "./envelope.ts";
+import { SpanRecordSchema } from "./span.ts";
+import { MAX_SPANS_PER_BATCH } from "./cell_tracing.ts";
 
 export const LogSettingsSchema = z.object({
   level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
@@ -53,6 +55,8 @@ export const HostToCellSchema = z.discriminatedUnion("t", [
     /** Whether the actor obeys `$fault` messages (FAULT_INJECTION). */
     faults: z.boolean(),
     log: LogSettingsSchema,
+    /** Whether the cell records spans of the messages it handles; absent or false: nothing is recorded. */
+    tracing: z.boolean().optional(),
   }),
   z.object({ t: z.literal("deliver"), envelopes: z.array(EnvelopeSchema) }),
   z.object({ t: z.literal("reply"), envelope: EnvelopeSchema }),
@@ -81,6 +85,8 @@ export const CellToHostSchema = z.discriminatedUnion("t", [
       detail: z.string(),
     })),
     metrics: z.array(MetricDeltaSchema),
+    /** Spans ended since the last batch, sent only while tracing is on. */
+    spans: z.array(SpanRecordSchema).max(MAX_SPANS_PER_BATCH).optional(),
   }),
   z.object({
     t: z.literal("pong"),

@@ -20,6 +20,8 @@ import type { TreeNode } from "./child.ts";
 import { parseTree, type SupervisorSpecInput } from "./spec.ts";
 import { type ControlAction, ControlError, Supervisor } from "./supervisor.ts";
 import { envelope, idGenerator } from "../runtime/envelope.ts";
+import { SpanExport, type SpanRecordExporter } from "../runtime/span_export.ts";
+import { type Tracer, tracer } from "../runtime/span.ts";
 import { SYSTEM_ADDRESS, SystemProtocol } from "./system_protocol.ts";
 
 export interface ActorSystemOptions {
@@ -37,12 +39,20 @@ export interface ActorSystemOptions {
   spareWorkers?: number;
   /** Called once when the root supervisor gives up; the process should then exit non-zero. */
   onGiveUp?: (reason: string) => void;
+  /**
+   * Where traces go (runtime/otel_export.ts: OTLP/HTTP, or in memory for tests). With it every handled
+   * message is a span, parented across workers through its envelope; without it workers record nothing.
+   */
+  spanExporter?: SpanRecordExporter;
 }
 
 export class ActorSystem {
   readonly bus = new Bus();
   readonly root: Supervisor;
   readonly zombies: Zombies;
+  /** Starts main-thread spans (HTTP requests) that leave with the actors'; null without an exporter. */
+  readonly tracer: Tracer | null;
+  readonly #spans: SpanExport | undefined;
   #processes = new Map<string, ActorProcess>();
   #spares: SpareWorkers;
   #nextId = idGenerator("system");
@@ -52,6 +62,9 @@ export class ActorSystem {
     this.zombies = options.zombies ?? new Zombies();
     const log = options.log ?? { level: "info", format: "pretty" };
     this.#spares = new SpareWorkers(options.spareWorkers ?? 1, WORKER_ENTRY);
+    const spans = options.spanExporter && new SpanExport(options.spanExporter, this.bus.metrics);
+    this.#spans = spans;
+    this.tracer = spans ? tracer((record) => spans.add([record])) : null;
     this.root = new Supervisor(spec, {
       random: options.random,
       createActor: (actorSpec) => {
@@ -61,6 +74,7 @@ export class ActorSystem {
           log,
           faults: options.faults ?? false,
           spares: this.#spares,
+          spans,
         });
         this.bus.register(actorSpec.name, process);
         this.#processes.set(actorSpec.name, process);
@@ -98,6 +112,8 @@ export class ActorSystem {
     this.#spares.close();
     await this.root.stop({ drain: true });
     this.bus.cancelAsks("the actor system stopped");
+    // After the tree: the actors' last batches carried their last spans.
+    await this.#spans?.shutdown();
   }
 
   actor(name: string): ActorProcess | undefined {

@@ -5,7 +5,7 @@ import { errorOf, fakeDeps, jsonOf } from "./test_deps.ts";
 
 Deno.test("unknown paths are 404 JSON", async () => {
   const app = createApp(fakeDeps());
-  for (const path of ["/", "/nope", "/api", "/api/services", "/health/ready/extra", "/api/status/"]) {
+  for (const path of ["/nope", "/api", "/api/services", "/health/ready/extra", "/api/status/"]) {
     const message = await errorOf(await app.request(path), 404, "not_found");
     assert.match(message, /no route for GET/);
   }

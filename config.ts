@@ -39,14 +39,27 @@ export const EnvSchema = z.object({
   FEED_STALE_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(120_000),
   /** Unset → the control routes answer 403. */
   CONTROL_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Set → the API and /metrics need `Authorization: Bearer` this (or the control token). */
+  READ_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Origins a browser may call the API from, comma-separated, or `*`; unset: none. */
+  CORS_ORIGINS: z.string().optional().transform((value) =>
+    (value ?? "").split(",").map((origin) => origin.trim()).filter((origin) => origin !== "")
+  ).pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ })]))),
   FAULT_INJECTION: flag.default(false),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+  /**
+   * Set → every snapshot's way through the actors, and every HTTP request, is traced there over
+   * OTLP/HTTP. The exporter reads the other standard OTEL_EXPORTER_OTLP_* variables (headers, …) itself.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().regex(/^https?:\/\//, "must start with http:// or https://")
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("vatsim-collector"),
 });
 export type Config = z.output<typeof EnvSchema>;
 
 /** Variables whose values never appear in messages: they hold a token or a password. */
-const SECRETS = new Set(["CONTROL_TOKEN", "DATABASE_URL", "REDIS_URL"]);
+const SECRETS = new Set(["CONTROL_TOKEN", "READ_TOKEN", "DATABASE_URL", "REDIS_URL"]);
 
 /**
  * Reads the configuration from an environment (Deno.env.toObject() in main.ts). Empty values count as

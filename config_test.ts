@@ -101,3 +101,37 @@ Deno.test("the spool's bounds and the retentions reach the store's config", () =
   assert.throws(() => loadConfig({ EVENT_RETENTION_DAYS: "0" }), /EVENT_RETENTION_DAYS="0"/);
   assert.throws(() => loadConfig({ SPOOL_MAX_BYTES: "1000" }), /SPOOL_MAX_BYTES/);
 });
+
+Deno.test("OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on and must be an http(s) URL", () => {
+  const off = loadConfig({});
+  assert.equal(off.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+  assert.equal(off.OTEL_SERVICE_NAME, "vatsim-collector");
+  const on = loadConfig({
+    OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+    OTEL_SERVICE_NAME: "collector-eu",
+  });
+  assert.equal(on.OTEL_EXPORTER_OTLP_ENDPOINT, "http://127.0.0.1:4318");
+  assert.equal(on.OTEL_SERVICE_NAME, "collector-eu");
+  for (const endpoint of ["localhost:4318", "grpc://127.0.0.1:4317"]) {
+    assert.throws(
+      () => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }),
+      (error: unknown) => error instanceof ConfigError && /OTEL_EXPORTER_OTLP_ENDPOINT=/.test(error.message),
+    );
+  }
+});
+
+Deno.test("READ_TOKEN is a secret of at least 16 characters; CORS_ORIGINS is a list of http(s) origins or *", () => {
+  assert.equal(loadConfig({}).READ_TOKEN, undefined);
+  assert.deepEqual(loadConfig({}).CORS_ORIGINS, []);
+  assert.throws(() => loadConfig({ READ_TOKEN: "short-secret" }), (error: Error) => {
+    assert.match(error.message, /READ_TOKEN/);
+    assert.doesNotMatch(error.message, /short-secret/);
+    return true;
+  });
+  assert.deepEqual(
+    loadConfig({ CORS_ORIGINS: "https://stats.example.org, http://localhost:3000" }).CORS_ORIGINS,
+    ["https://stats.example.org", "http://localhost:3000"],
+  );
+  assert.deepEqual(loadConfig({ CORS_ORIGINS: "*" }).CORS_ORIGINS, ["*"]);
+  assert.throws(() => loadConfig({ CORS_ORIGINS: "ftp://files.example.org" }), /CORS_ORIGINS/);
+});

@@ -5,12 +5,13 @@
 import { getLogger } from "@logtape/logtape";
 import project from "./deno.json" with { type: "json" };
 import { type Config, feedSource, loadConfig } from "./config.ts";
-import { collectorFrontDeps, serveHotViews } from "./actors/front_deps.ts";
+import { collectorFrontDeps, serveFront, watchErrors } from "./actors/front_deps.ts";
 import { collectorTree } from "./actors/tree.ts";
 import { createApp } from "./routes/app.ts";
 import { describeError } from "./runtime/errors.ts";
 import { configureLogging } from "./runtime/logging.ts";
 import { ActorSystem } from "./supervision/system.ts";
+import type { SpanRecordExporter } from "./runtime/span_export.ts";
 import { startSimulator } from "./sim/server.ts";
 
 async function main(config: Config): Promise<void> {
@@ -35,6 +36,7 @@ async function main(config: Config): Promise<void> {
   const system = new ActorSystem(collectorTree(feed), {
     log: logSettings,
     faults: config.FAULT_INJECTION,
+    spanExporter: await spanExporter(config),
     onGiveUp: (reason) => {
       log.fatal("the root supervisor gave up ({reason}); exiting so the outside restarter takes over", {
         reason,
@@ -42,15 +44,22 @@ async function main(config: Config): Promise<void> {
       Deno.exit(1);
     },
   });
-  const app = createApp(collectorFrontDeps(system, {
-    hot: serveHotViews(system),
+  const errors = watchErrors(system);
+  // Aborted before the server shuts down: its graceful shutdown would otherwise wait on open event streams.
+  const closing = new AbortController();
+  const deps = collectorFrontDeps(system, {
+    ...serveFront(system),
+    journal: errors.journal,
+    readToken: config.READ_TOKEN ?? null,
+    corsOrigins: config.CORS_ORIGINS,
     version: project.version,
     startedAt,
     controlToken: config.CONTROL_TOKEN ?? null,
     faultInjection: config.FAULT_INJECTION,
     feedSource: feedSource(config),
     staleAfterMs: Math.max(120_000, 3 * config.POLL_INTERVAL_MS),
-  }));
+  });
+  const app = createApp(deps, { closing: closing.signal });
   // The front listens before the actors start, so /health/live answers during a slow first start.
   const server = Deno.serve({
     port: config.PORT,
@@ -62,6 +71,8 @@ async function main(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("{signal}: stopping", { signal });
+    closing.abort();
+    errors.stop();
     await server.shutdown();
     await system.stop();
     await simulator?.close();
@@ -76,6 +87,8 @@ async function main(config: Config): Promise<void> {
     await system.start();
   } catch (error) {
     log.fatal("start failed: {error}", { error: describeError(error) });
+    closing.abort();
+    errors.stop();
     await server.shutdown();
     Deno.exit(1);
   }
@@ -84,6 +97,16 @@ async function main(config: Config): Promise<void> {
     version: project.version,
     feed: feedSource(config),
   });
+}
+
+/** OTLP/HTTP when an endpoint is set; the SDK is loaded only then (it takes about 100 ms). */
+async function spanExporter(config: Config): Promise<SpanRecordExporter | undefined> {
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined) return undefined;
+  const { otlpHttpExporter } = await import("./runtime/otel_export.ts");
+  // The origin only: a URL may carry credentials.
+  const origin = new URL(config.OTEL_EXPORTER_OTLP_ENDPOINT).origin;
+  getLogger(["main"]).info("traces go to {origin} over OTLP/HTTP", { origin });
+  return otlpHttpExporter({ name: config.OTEL_SERVICE_NAME, version: project.version });
 }
 
 if (import.meta.main) {

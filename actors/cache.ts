@@ -77,8 +77,10 @@ export default defineActor({
         state.front.tell("front.views", { views });
         const health = state.store.health();
         if (health.degraded !== state.degraded) {
-          if (health.degraded) ctx.log.warn("cache degraded: {reason}", { reason: health.reason });
-          else ctx.log.info("cache store recovered ({backend})", { backend: health.backend });
+          if (health.degraded) {
+            ctx.metrics.count("cache_degraded_total");
+            ctx.log.warn("cache degraded: {reason}", { reason: health.reason });
+          } else ctx.log.info("cache store recovered ({backend})", { backend: health.backend });
         }
         return { ...state, degraded: health.degraded };
       }

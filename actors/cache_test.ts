@@ -86,8 +86,8 @@ Deno.test("hot views go to the store and on to the front; a Redis that does not 
     config: { redisUrl: "redis://127.0.0.1:1", ttlMs: { flights: 5_000 } },
   });
   const atFront: string[] = [];
-  system.bus.serve("front", FrontProtocol, ({ body }) => {
-    atFront.push(new TextDecoder().decode(body.views.flights));
+  system.bus.serve("front", FrontProtocol, (message) => {
+    if (message.kind === "front.views") atFront.push(new TextDecoder().decode(message.body.views.flights));
   });
   await system.start();
   try {

@@ -14,12 +14,21 @@ import {
 } from "../db/queries.ts";
 import type { FrontDeps, StatusReport } from "../routes/deps.ts";
 import { AnomalyPageSchema } from "../db/anomalies.ts";
+import {
+  ArrivalForecastSchema,
+  AtcCoverageSchema,
+  MovementPageSchema,
+  TrafficSummarySchema,
+  TrafficTrendsSchema,
+} from "../db/traffic_schemas.ts";
 import { HttpError } from "../routes/errors.ts";
 import { describeError } from "../runtime/errors.ts";
 import type { ActorSystem } from "../supervision/system.ts";
 import { feedTimestampMs } from "../feed/timestamp.ts";
 import { CACHE_KINDS } from "../cache/store.ts";
 import { HotViews, type HotViewSource } from "../routes/hot_views.ts";
+import { ErrorJournal } from "../routes/journal.ts";
+import { EventFeed } from "../routes/event_feed.ts";
 import {
   CacheProtocol,
   type FeedVerdict,
@@ -42,20 +51,47 @@ export interface CollectorFrontOptions {
   askTimeoutMs?: number;
   /** Deadline of a data read through the store (default 10 s). */
   queryTimeoutMs?: number;
-  /** The hot views the front holds (serveHotViews). */
+  /** The hot views the front holds (serveFront). */
   hot: HotViewSource;
+  /** The live event feed (serveFront); empty if not given. */
+  events?: EventFeed;
+  readToken?: string | null;
+  corsOrigins?: readonly string[];
+  /** What went wrong and how it recovered (watchErrors); empty if not given. */
+  journal?: ErrorJournal;
+}
+
+/** Feeds an error journal from the system: dead letters as they come, health and metrics once a second. */
+export function watchErrors(
+  system: ActorSystem,
+  journal = new ErrorJournal(),
+): { journal: ErrorJournal; stop(): void } {
+  const unsubscribe = system.bus.deadLetters.onDeadLetter((letter) => journal.deadLetter(letter));
+  const look = () => journal.observe(system.health(), system.bus.metrics);
+  look();
+  const timer = setInterval(look, 1_000);
+  return {
+    journal,
+    stop() {
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
 }
 
 /**
  * Puts the front on the bus as the `front` service, which takes the hot views the cache hands over
- * (routes/hot_views.ts). Once per system, before it starts, so the first views find it.
+ * (routes/hot_views.ts) and the typed events the processor sends (routes/event_feed.ts). Once per
+ * system, before it starts, so the first messages find it.
  */
-export function serveHotViews(system: ActorSystem): HotViews {
+export function serveFront(system: ActorSystem): { hot: HotViews; events: EventFeed } {
   const hot = new HotViews(system.bus.metrics);
-  system.bus.serve(SERVICES.front, FrontProtocol, async ({ body }) => {
-    for (const kind of CACHE_KINDS) await hot.put(kind, new Uint8Array(body.views[kind]));
+  const events = new EventFeed();
+  system.bus.serve(SERVICES.front, FrontProtocol, async (message) => {
+    if (message.kind === "front.events") return events.add(message.body.events, message.body.dropped);
+    for (const kind of CACHE_KINDS) await hot.put(kind, new Uint8Array(message.body.views[kind]));
   });
-  return hot;
+  return { hot, events };
 }
 
 export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontOptions): FrontDeps {
@@ -71,6 +107,12 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
     faultInjection: options.faultInjection,
     data: storeDataQueries(system, options.queryTimeoutMs ?? 10_000),
     hot: options.hot,
+    events: options.events ?? new EventFeed(),
+    tracer: system.tracer ?? undefined,
+    readToken: options.readToken ?? null,
+    corsOrigins: options.corsOrigins ?? [],
+    journal: options.journal ?? new ErrorJournal(),
+    deadLetters: system.bus.deadLetters,
     metrics: system.bus.metrics,
     supervision: {
       health: () => system.health(),
@@ -168,5 +210,10 @@ function storeDataQueries(system: ActorSystem, timeoutMs: number): DataQueries {
     controllerSessions: (filter) => read({ name: "controllerSessions", filter }, SessionPageSchema),
     atis: (filter) => read({ name: "atis", filter }, AtisListSchema),
     anomalies: (filter) => read({ name: "anomalies", filter }, AnomalyPageSchema),
+    movements: (filter) => read({ name: "movements", filter }, MovementPageSchema),
+    trafficSummary: (filter) => read({ name: "trafficSummary", filter }, TrafficSummarySchema),
+    trafficTrends: (filter) => read({ name: "trafficTrends", filter }, TrafficTrendsSchema),
+    arrivalForecast: (filter) => read({ name: "arrivalForecast", filter }, ArrivalForecastSchema),
+    atcCoverage: (filter) => read({ name: "atcCoverage", filter }, AtcCoverageSchema),
   };
 }

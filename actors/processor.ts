@@ -20,7 +20,14 @@ import {
   type SnapshotChanges,
   snapshotChangesOf,
 } from "../db/network.ts";
-import { CacheProtocol, ProcessorProtocol, SERVICES, StoreProtocol } from "./protocol.ts";
+import {
+  CacheProtocol,
+  FrontProtocol,
+  MAX_LIVE_EVENTS,
+  ProcessorProtocol,
+  SERVICES,
+  StoreProtocol,
+} from "./protocol.ts";
 
 const ConfigSchema = z.object({
   /** Rejected records sent to the quarantine per snapshot; the rest are counted, not kept. */
@@ -32,6 +39,7 @@ const ConfigSchema = z.object({
 interface State {
   store: ActorRef<typeof StoreProtocol>;
   cache: ActorRef<typeof CacheProtocol>;
+  front: ActorRef<typeof FrontProtocol>;
   /** Null until the first snapshot of this incarnation. */
   diff: DiffState | null;
 }
@@ -42,6 +50,7 @@ export default defineActor({
   start: (ctx): State => ({
     store: ctx.ref(SERVICES.store, StoreProtocol),
     cache: ctx.ref(SERVICES.cache, CacheProtocol),
+    front: ctx.ref(SERVICES.front, FrontProtocol),
     diff: null,
   }),
   handle(state, message, ctx): State {
@@ -62,6 +71,10 @@ export default defineActor({
       return state;
     }
     const summary = summariseSnapshot(parsed.snapshot);
+    ctx.span?.setAttributes({
+      "snapshot.update_timestamp": summary.updateTimestamp,
+      "snapshot.pilots": summary.pilots,
+    });
     const rejected = parsed.rejected.slice(0, ctx.config.maxRejectedPerSnapshot).map((r) => ({
       section: r.section,
       reason: r.reason,
@@ -90,7 +103,9 @@ export default defineActor({
     }
     ctx.metrics.observe("snapshot_processing_seconds", (performance.now() - startedAt) / 1000);
     ctx.metrics.count("snapshots_processed_total");
-    ctx.metrics.count("events_total", changes.events.length);
+    const eventsByType = new Map<string, number>();
+    for (const { type } of changes.events) eventsByType.set(type, (eventsByType.get(type) ?? 0) + 1);
+    for (const [type, n] of eventsByType) ctx.metrics.count("events_total", n, { type });
     state.store.tell("store.snapshot", {
       fetch,
       summary,
@@ -100,6 +115,10 @@ export default defineActor({
       changes,
     });
     state.cache.tell("cache.put", { summary, fetch });
+    if (changes.events.length > 0) {
+      const live = changes.events.slice(0, MAX_LIVE_EVENTS);
+      state.front.tell("front.events", { events: live, dropped: changes.events.length - live.length });
+    }
     return { ...state, diff };
   },
 });

@@ -8,6 +8,7 @@ import { snapshotChangesSchema } from "../db/network.ts";
 import { DataQuerySchema } from "../db/queries.ts";
 import { normalTimestamp } from "../feed/v3_schema.ts";
 import { anomalySchema, MAX_ANOMALIES } from "../feed/anomalies.ts";
+import { feedEventSchema } from "../feed/diff_events.ts";
 
 /** The feed's `update_timestamp`, normalised to ISO with 6 fractional digits (feed/timestamp.ts). */
 const FeedTimestamp = normalTimestamp;
@@ -179,8 +180,19 @@ export const MonitorProtocol = defineProtocol({
 
 /** The addresses of the services on the bus. */
 /** The HTTP front, served on the main thread (actors/front_deps.ts): it answers hot reads from memory. */
+/** Events of one snapshot the front gets for its live feed (/api/events/stream); the rest are counted. */
+export const MAX_LIVE_EVENTS = 1_000;
+
 export const FrontProtocol = defineProtocol({
   "front.views": { body: HotViewsBodySchema },
+  /** A snapshot's typed events, from the processor, for /api/events/history and /stream. */
+  "front.events": {
+    body: z.object({
+      events: z.array(feedEventSchema).max(MAX_LIVE_EVENTS),
+      /** Events of the snapshot beyond MAX_LIVE_EVENTS, not sent. */
+      dropped: z.number().int().nonnegative(),
+    }),
+  },
 });
 
 export const SERVICES = {

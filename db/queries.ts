@@ -10,18 +10,28 @@ import * as sql from "./queries_sql.ts";
 import {
   AircraftTypeSchema,
   AirportSchema,
+  BoxSchema,
   CallsignSchema,
   Instant,
   MAX_PAGE,
   Page,
 } from "./query_params.ts";
 import { type AnomalyFilter, AnomalyFilterSchema, type AnomalyPage, listAnomalies } from "./anomalies.ts";
+import { type TrafficQueries, trafficQueries } from "./traffic.ts";
+import {
+  CoverageFilterSchema,
+  ForecastFilterSchema,
+  MovementFilterSchema,
+  SummaryFilterSchema,
+  TrendsFilterSchema,
+} from "./traffic_schemas.ts";
 
 export {
   AIRCRAFT_PATTERN,
   AircraftTypeSchema,
   AIRPORT_PATTERN,
   AirportSchema,
+  BoxSchema,
   CALLSIGN_PATTERN,
   CallsignSchema,
   Instant,
@@ -30,14 +40,6 @@ export {
 export const MAX_TRACK_POINTS = 20_000;
 /** Sessions of the same pilot and callsign closer than this are one flight (a reconnect). */
 export const RECONNECT_GAP_MS = 10 * 60_000;
-
-/** [west, south, east, north] in degrees; west > east crosses the antimeridian. */
-export const BoxSchema = z.tuple([
-  z.number().min(-180).max(180),
-  z.number().min(-90).max(90),
-  z.number().min(-180).max(180),
-  z.number().min(-90).max(90),
-]).refine(([, south, , north]) => south <= north, "south must not be above north");
 
 export const FlightFilterSchema = z.object({
   /** The snapshot in force at this moment; the newest when absent. */
@@ -205,11 +207,16 @@ export const DataQuerySchema = z.discriminatedUnion("name", [
   z.object({ name: z.literal("controllerSessions"), filter: SessionFilterSchema }),
   z.object({ name: z.literal("atis"), filter: AtisFilterSchema }),
   z.object({ name: z.literal("anomalies"), filter: AnomalyFilterSchema }),
+  z.object({ name: z.literal("movements"), filter: MovementFilterSchema }),
+  z.object({ name: z.literal("trafficSummary"), filter: SummaryFilterSchema }),
+  z.object({ name: z.literal("trafficTrends"), filter: TrendsFilterSchema }),
+  z.object({ name: z.literal("arrivalForecast"), filter: ForecastFilterSchema }),
+  z.object({ name: z.literal("atcCoverage"), filter: CoverageFilterSchema }),
 ]);
 export type DataQuery = z.input<typeof DataQuerySchema>;
 
 /** The reads, as the routes call them: over a database here, over the store actor in the collector. */
-export interface DataQueries {
+export interface DataQueries extends TrafficQueries {
   flights(filter: FlightFilter): Promise<z.infer<typeof FlightPageSchema>>;
   /** The newest session of the callsign, or null when it was never seen. */
   flight(callsign: string): Promise<FlightDetail | null>;
@@ -239,6 +246,16 @@ export function runDataQuery(db: Queryable, parsed: z.output<typeof DataQuerySch
       return reads.atis(parsed.filter);
     case "anomalies":
       return reads.anomalies(parsed.filter);
+    case "movements":
+      return reads.movements(parsed.filter);
+    case "trafficSummary":
+      return reads.trafficSummary(parsed.filter);
+    case "trafficTrends":
+      return reads.trafficTrends(parsed.filter);
+    case "arrivalForecast":
+      return reads.arrivalForecast(parsed.filter);
+    case "atcCoverage":
+      return reads.atcCoverage(parsed.filter);
   }
 }
 
@@ -252,6 +269,7 @@ export function databaseQueries(db: Queryable): DataQueries {
   };
 
   return {
+    ...trafficQueries(db),
     async flights(input) {
       const filter = FlightFilterSchema.parse(input);
       const page = { limit: filter.limit, offset: filter.offset };

@@ -13,12 +13,12 @@ select ${iso("max(update_timestamp)")} as at from snapshots
 where $1::timestamptz is null or update_timestamp <= $1::timestamptz`;
 
 /** Whether a session's lifetime (first_seen until its end, open while it lasts) holds $1; uses the GiST indexes of 0003. */
-const aliveAt = (end: string, at: string) =>
+export const aliveAt = (end: string, at: string) =>
   `tstzrange(first_seen, coalesce(${end}, 'infinity'::timestamptz), '[]') @> ${at}::timestamptz
   and last_seen >= ${at}::timestamptz`;
 
 /** A box given as [west, south, east, north] parameters; west > east means it crosses the antimeridian. */
-const inBox = (lon: string, lat: string, [west, south, east, north]: string[]) =>
+export const inBox = (lon: string, lat: string, [west, south, east, north]: string[]) =>
   `(${west}::float8 is null or (${lat} between ${south} and ${north}
     and case when ${west} <= ${east} then ${lon} between ${west} and ${east}
       else ${lon} >= ${west} or ${lon} <= ${east} end))`;

@@ -13,6 +13,15 @@ export const AirportSchema = z.string().regex(AIRPORT_PATTERN);
 /** An ICAO aircraft type designator (the feed's `aircraft_short`). */
 export const AircraftTypeSchema = z.string().regex(AIRCRAFT_PATTERN);
 
+/** [west, south, east, north] in degrees; west > east crosses the antimeridian. */
+export const BoxSchema = z.tuple([
+  z.number().min(-180).max(180),
+  z.number().min(-90).max(90),
+  z.number().min(-180).max(180),
+  z.number().min(-90).max(90),
+]).refine(([, south, , north]) => south <= north, "south must not be above north");
+export type Box = z.output<typeof BoxSchema>;
+
 /** Most rows one page may hold; also the most sessions and points a track returns. */
 export const MAX_PAGE = 5_000;
 

@@ -9,9 +9,18 @@ import { errorResponse, handleError } from "./errors.ts";
 import { dataRoutes } from "./data.ts";
 import { healthRoutes } from "./health.ts";
 import { metricsRoutes } from "./metrics.ts";
+import { openApiRoutes } from "./openapi.ts";
+import { pageRoutes } from "./page.ts";
+import { applyGuards, DEFAULT_MAX_BODY_BYTES } from "./guard.ts";
+import { errorRoutes } from "./error_analytics.ts";
+import { eventRoutes } from "./event_analytics.ts";
+import { eventStreamRoutes } from "./event_stream.ts";
 import { serviceRoutes } from "./services.ts";
 import { statusRoutes } from "./status.ts";
 import { supervisionRoutes } from "./supervision.ts";
+import { supervisionStreamRoutes } from "./supervision_stream.ts";
+import { traceRequests } from "./tracing.ts";
+import { trafficRoutes } from "./traffic.ts";
 
 /** Knobs that tests turn; production uses the defaults. */
 export interface AppOptions {
@@ -21,6 +30,8 @@ export interface AppOptions {
   statusTimeoutMs?: number;
   /** Wall clock for uptime (default `Date.now`). */
   now?: () => number;
+  /** Aborted as the process stops: open event streams end, or graceful shutdown would wait on them. */
+  closing?: AbortSignal;
 }
 
 /**
@@ -34,7 +45,14 @@ export interface AppOptions {
  */
 export function createApp(deps: FrontDeps, options: AppOptions = {}): Hono {
   const app = new Hono();
+  if (deps.tracer) app.use(traceRequests(deps.tracer));
   app.use(countRequests(deps.metrics));
+  applyGuards(app, {
+    readToken: deps.readToken,
+    controlToken: deps.controlToken,
+    corsOrigins: deps.corsOrigins,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  });
   app.route("/metrics", metricsRoutes(deps, { statusTimeoutMs: options.statusTimeoutMs ?? 2000 }));
   app.route("/health", healthRoutes(deps, { readyTimeoutMs: options.readyTimeoutMs ?? 2000 }));
   app.route(
@@ -43,7 +61,20 @@ export function createApp(deps: FrontDeps, options: AppOptions = {}): Hono {
   );
   app.route("/api/services", serviceRoutes(deps));
   app.route("/api/supervision", supervisionRoutes(deps));
+  app.route(
+    "/api/supervision/stream",
+    supervisionStreamRoutes(deps, {
+      statusTimeoutMs: options.statusTimeoutMs ?? 2000,
+      closing: options.closing,
+    }),
+  );
+  app.route("/", pageRoutes());
+  app.route("/api/errors", errorRoutes(deps, options.now));
+  app.route("/api/events", eventRoutes(deps, options.now));
+  app.route("/api/events", eventStreamRoutes(deps, { closing: options.closing }));
   app.route("/api", dataRoutes(deps));
+  app.route("/api", trafficRoutes(deps));
+  app.route("/", openApiRoutes({ version: deps.version, faultInjection: deps.faultInjection }));
   answerWrongMethods(app);
   app.notFound((c) => errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);

@@ -26,7 +26,7 @@ const upper = (pattern: RegExp, message: string) =>
   z.string().transform((value) => value.trim().toUpperCase()).pipe(z.string().regex(pattern, { message }));
 
 /** Query parameters arrive as text: each of these turns one into a typed value or says what it must be. */
-const param = {
+export const param = {
   callsign: upper(CALLSIGN_PATTERN, "must be 1 to 16 letters, digits, '_' or '-'"),
   airport: upper(AIRPORT_PATTERN, "must be an ICAO airport code"),
   aircraft: upper(AIRCRAFT_PATTERN, "must be an ICAO aircraft type designator"),
@@ -57,7 +57,7 @@ const param = {
   }).pipe(BoxSchema),
 };
 
-const page = { limit: param.count(1, MAX_PAGE), offset: param.count(0, 1_000_000) };
+export const page = { limit: param.count(1, MAX_PAGE), offset: param.count(0, 1_000_000) };
 
 const FlightsQuery = {
   at: param.instant,
@@ -89,6 +89,16 @@ const AnomaliesQuery = {
   ...page,
 };
 
+/** Each data route's query parameters, by route: what parseQuery checks and /openapi.json lists. */
+export const DATA_QUERIES = {
+  flights: FlightsQuery,
+  track: TrackQuery,
+  atcPositions: AtcQuery,
+  sessions: SessionsQuery,
+  atis: AtisQuery,
+  anomalies: AnomaliesQuery,
+};
+
 /**
  * Reads the query string against `shape`: every parameter optional, none unknown or repeated.
  * Throws 400 `invalid_parameter` naming the first parameter that is wrong.
@@ -115,7 +125,8 @@ export function parseQuery<S extends Record<string, z.ZodType<unknown, string>>>
   return result as { [K in keyof S]?: z.output<S[K]> };
 }
 
-function invalid(name: string, message: string): HttpError {
+/** A 400 `invalid_parameter` whose message names the parameter. */
+export function invalid(name: string, message: string): HttpError {
   return new HttpError(400, "invalid_parameter", `parameter "${name}" ${message}`);
 }
 

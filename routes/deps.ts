@@ -6,7 +6,11 @@ import { z } from "zod";
 import type { DataQueries } from "../db/queries.ts";
 import type { ActorHealth } from "../runtime/actor_process.ts";
 import type { MetricsRegistry } from "../runtime/metrics.ts";
+import type { DeadLetters } from "../runtime/dead_letters.ts";
 import type { HotViewSource } from "./hot_views.ts";
+import type { Tracer } from "../runtime/span.ts";
+import type { ErrorJournal } from "./journal.ts";
+import type { EventFeed } from "./event_feed.ts";
 import type { ChildStatus, TreeNode } from "../supervision/child.ts";
 import type { ControlAction } from "../supervision/supervisor.ts";
 
@@ -61,6 +65,18 @@ export interface FrontDeps {
   ready(): Promise<{ ready: boolean; reasons: string[] }>;
   /** The stored network, for the data routes (routes/data.ts). */
   data: DataQueries;
+  /** `READ_TOKEN`: with it, the API and /metrics need a bearer token (routes/guard.ts). */
+  readToken: string | null;
+  /** `CORS_ORIGINS`: the origins a browser may call the API from; empty: none but the front's own. */
+  corsOrigins: readonly string[];
+  /** The typed events as they happen (routes/event_feed.ts). */
+  events: Pick<EventFeed, "history" | "subscribe">;
+  /** The bus's dead letters (bounded), for /api/events/dead-letters. */
+  deadLetters: Pick<DeadLetters, "recent" | "counts" | "total">;
+  /** What went wrong and how it recovered (routes/journal.ts). */
+  journal: Pick<ErrorJournal, "since" | "recoveries">;
+  /** Starts a span per HTTP request; absent when tracing is off. */
+  tracer?: Tracer;
   /** The hot views the front holds (routes/hot_views.ts); the data routes answer from them first. */
   hot: HotViewSource;
   /** The bus's metrics: read by /metrics, and the front adds its HTTP request series to it. */

@@ -29,7 +29,7 @@ const HELP: Record<string, string> = {
   records_rejected_total: "Feed records that failed validation and were quarantined alone.",
   records_flagged_total: "Feed records kept but flagged as implausible, by flag.",
   changes_dropped_total: "Diff rows left out because one snapshot exceeded the per-kind bound.",
-  events_total: "Typed events (sessions, plans, controllers, ATIS) the diff produced.",
+  events_total: "Typed events (sessions, plans, controllers, ATIS) the diff produced, by type.",
   events_expired_total: "Stored events deleted by the event retention.",
   store_write_failures_total: "Database writes that failed (retried from the spool unless refused).",
   store_query_failures_total: "Reads for the data routes that failed, by query.",
@@ -42,6 +42,10 @@ const HELP: Record<string, string> = {
   messages_failed_total: "Messages an actor could not handle (e.g. its breaker was open), by kind.",
   message_handle_seconds: "Time an actor's handler took for one message, by kind.",
   http_requests_total: "HTTP requests answered, by method, route and status.",
+  spans_exported_total: "Spans sent to the OpenTelemetry exporter.",
+  spans_dropped_total: "Spans not exported, by reason (batch_full, queue_full, export_failed, shutdown).",
+  cache_hits_total: "Parameterless reads answered from the front's hot views, by view.",
+  cache_misses_total: "Parameterless reads that found no hot view and went to the database, by view.",
   http_request_duration_seconds: "Time to answer an HTTP request, by method and route.",
 };
 

@@ -8,6 +8,9 @@ import { type ControlAction, ControlError } from "../supervision/supervisor.ts";
 import type { FaultKind, FrontDeps, StatusReport } from "./deps.ts";
 import { ErrorBodySchema } from "./errors.ts";
 import { HotViews } from "./hot_views.ts";
+import { ErrorJournal } from "./journal.ts";
+import { EventFeed } from "./event_feed.ts";
+import { DeadLetters } from "../runtime/dead_letters.ts";
 
 export const TOKEN = "correct-horse-battery-staple";
 export const STARTED_AT = Date.parse("2024-05-01T12:00:00Z");
@@ -101,6 +104,11 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
     ready: () => Promise.resolve({ ready: true, reasons: [] }),
     data: noData,
     hot: new HotViews(),
+    readToken: null,
+    corsOrigins: [],
+    journal: new ErrorJournal(),
+    deadLetters: new DeadLetters(),
+    events: new EventFeed(),
     metrics: new MetricsRegistry(),
     ...overrides,
   };
@@ -117,6 +125,11 @@ export const noData: DataQueries = {
   controllerSessions: notFaked,
   atis: notFaked,
   anomalies: notFaked,
+  movements: notFaked,
+  trafficSummary: notFaked,
+  trafficTrends: notFaked,
+  arrivalForecast: notFaked,
+  atcCoverage: notFaked,
 };
 
 /** Headers carrying a bearer token. */

@@ -43,3 +43,18 @@ export function merge(into: HistogramCounts, more: HistogramCounts): void {
   into.count += more.count;
   for (let i = 0; i < into.buckets.length; i++) into.buckets[i] += more.buckets[i] ?? 0;
 }
+
+/**
+ * The upper bound of the bucket holding quantile `q` (0–1): the value the quantile is at most. Null when
+ * there are no observations or the quantile lies above the last bound.
+ */
+export function quantileBound(histogram: HistogramCounts, q: number): number | null {
+  if (histogram.count === 0) return null;
+  const rank = Math.ceil(q * histogram.count);
+  let seen = 0;
+  for (let i = 0; i < HISTOGRAM_BOUNDS.length; i++) {
+    seen += histogram.buckets[i];
+    if (seen >= rank) return HISTOGRAM_BOUNDS[i];
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { emptyHistogram, HISTOGRAM_BOUNDS, merge, observe } from "./histogram.ts";
+import { emptyHistogram, HISTOGRAM_BOUNDS, merge, observe, quantileBound } from "./histogram.ts";
 import { MetricsRegistry } from "./metrics.ts";
 
 Deno.test("histogram: a value on a bound counts in that bucket; one above the last only in the count", () => {
@@ -29,4 +29,15 @@ Deno.test("histogram: deltas from actors merge into the registry's series, which
   const merged = emptyHistogram();
   merge(merged, series.histogram);
   assert.deepEqual(merged, series.histogram);
+});
+
+Deno.test("a quantile is bounded by the bucket that holds it, and unknown past the last bound", () => {
+  const h = emptyHistogram();
+  assert.equal(quantileBound(h, 0.5), null);
+  for (let i = 0; i < 98; i++) observe(h, 0.002);
+  observe(h, 0.3);
+  observe(h, 60);
+  assert.equal(quantileBound(h, 0.5), 0.0025);
+  assert.equal(quantileBound(h, 0.99), 0.5);
+  assert.equal(quantileBound(h, 1), null);
 });

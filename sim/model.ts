@@ -118,6 +118,11 @@ export class FeedModel {
     return this.#tick;
   }
 
+  /** The pilot sessions now connected, as the model flies them: the ground truth for tests. */
+  get flights(): readonly Flight[] {
+    return this.#flights;
+  }
+
   /** Advances the network by one cadence. */
   tick(): void {
     this.#tick++;

@@ -79,6 +79,11 @@ for (const driver of driverCases) {
           assert.equal(page.total, 1_083);
           assert.equal(new Set(page.flights.map((f) => `${f.cid}|${f.callsign}|${f.logonTime}`)).size, 1_083);
           await hotViewMatchesDatabase(service.url);
+          // The processor hands each snapshot's typed events to the front's live feed.
+          const history = await service.getJson<{ events: { type: string }[] }>(
+            "/api/events/history?limit=5",
+          );
+          assert.equal(history.body.events.length, 5);
           const missing = await service.getJson("/api/flights/ZZZ999");
           assert.equal(missing.status, 404);
           const wrong = await service.getJson("/api/flights?bbox=north");

@@ -68,6 +68,8 @@ interface State {
   /** Whether a `store.publish` is on its way, and when the hot views were last read (performance.now()). */
   publishPending: boolean;
   publishedAt: number;
+  /** A snapshot was stored after the hot views were last read. */
+  storedSincePublish: boolean;
 }
 
 type Context = ActorContext<typeof StoreProtocol, z.output<typeof ConfigSchema>>;
@@ -97,6 +99,7 @@ export default defineActor({
       partitionDay: null,
       publishPending: false,
       publishedAt: -Infinity,
+      storedSincePublish: false,
     };
     reportSpool(state, ctx);
     await connect(state, ctx);
@@ -125,7 +128,7 @@ export default defineActor({
       }
       case "store.publish": {
         state.publishPending = false;
-        await publishHotViews(state, ctx);
+        if (state.storedSincePublish) await publishHotViews(state, ctx);
         return state;
       }
       case "store.query": {
@@ -248,7 +251,7 @@ async function writeSnapshot(
   if (outcome === "stored") {
     ctx.metrics.count("snapshots_stored_total");
     ctx.metrics.observe("database_write_seconds", (performance.now() - startedAt) / 1000);
-    schedulePublish(state, ctx);
+    await afterStored(state, ctx);
     ctx.log.info("stored snapshot {timestamp}: {pilots} pilots, {controllers} controllers", {
       timestamp: summary.updateTimestamp,
       pilots: summary.pilots,
@@ -350,12 +353,18 @@ function scheduleDrain(state: State, ctx: Context, delayMs = ctx.config.spoolRet
   ctx.schedule(due, "store.drain", {});
 }
 
-/** One `store.publish` at a time, at most one per `hotViewsEveryMs`; it runs after the writes queued now. */
-function schedulePublish(state: State, ctx: Context): void {
+/**
+ * The hot views are read at most once per `hotViewsEveryMs`. When they are due they are read right after
+ * the commit, when the next snapshot is as far away as it gets, so the read does not hold one up; when
+ * not yet due, one `store.publish` is scheduled for then, for the last snapshot of a burst.
+ */
+async function afterStored(state: State, ctx: Context): Promise<void> {
+  state.storedSincePublish = true;
+  const wait = state.publishedAt + ctx.config.hotViewsEveryMs - performance.now();
+  if (wait <= 0) return await publishHotViews(state, ctx);
   if (state.publishPending) return;
   state.publishPending = true;
-  const wait = state.publishedAt + ctx.config.hotViewsEveryMs - performance.now();
-  ctx.schedule(Math.max(0, wait), "store.publish", {});
+  ctx.schedule(wait, "store.publish", {});
 }
 
 /** Reads the hot views as of the newest stored snapshot and moves them to the cache. */
@@ -363,6 +372,7 @@ async function publishHotViews(state: State, ctx: Context): Promise<void> {
   const { db } = state;
   if (db === null) return;
   state.publishedAt = performance.now();
+  state.storedSincePublish = false;
   try {
     const views = await state.breaker.call(() => readHotViews(db));
     ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.views", { views }, { transfer: Object.values(views) });

@@ -9,6 +9,7 @@ import { errorResponse, handleError } from "./errors.ts";
 import { dataRoutes } from "./data.ts";
 import { healthRoutes } from "./health.ts";
 import { metricsRoutes } from "./metrics.ts";
+import { metricsJsonRoutes } from "./metrics_json.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { pageRoutes } from "./page.ts";
 import { applyGuards, DEFAULT_MAX_BODY_BYTES } from "./guard.ts";
@@ -70,6 +71,7 @@ export function createApp(deps: FrontDeps, options: AppOptions = {}): Hono {
   );
   app.route("/", pageRoutes());
   app.route("/api/errors", errorRoutes(deps, options.now));
+  app.route("/api/metrics", metricsJsonRoutes(deps, { statusTimeoutMs: options.statusTimeoutMs ?? 2000 }));
   app.route("/api/events", eventRoutes(deps, options.now));
   app.route("/api/events", eventStreamRoutes(deps, { closing: options.closing }));
   app.route("/api", dataRoutes(deps));

@@ -11,7 +11,7 @@ import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "..
 import type { FrontDeps } from "./deps.ts";
 import { withDeadline } from "./timeout.ts";
 
-const PREFIX = "collector_";
+export const PREFIX = "collector_";
 
 /** Help texts of the metrics the collector's actors and front report (by name before the prefix). */
 const HELP: Record<string, string> = {
@@ -59,15 +59,23 @@ export function metricsRoutes(
 ): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
-    const families = [
-      ...registryFamilies(deps.metrics),
-      ...supervisionFamilies(deps),
-      ...await feedFamilies(deps, options.statusTimeoutMs),
-      ...processFamilies(deps.metrics),
-    ];
+    const families = await metricFamilies(deps, options.statusTimeoutMs);
     return c.body(renderPrometheus(families), 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE });
   });
   return app;
+}
+
+/** Everything /metrics shows, as families; routes/metrics_json.ts shows the same as JSON. */
+export async function metricFamilies(
+  deps: Pick<FrontDeps, "metrics" | "supervision" | "status">,
+  statusTimeoutMs: number,
+): Promise<MetricFamily[]> {
+  return [
+    ...registryFamilies(deps.metrics),
+    ...supervisionFamilies(deps),
+    ...await feedFamilies(deps, statusTimeoutMs),
+    ...processFamilies(deps.metrics),
+  ];
 }
 
 /** The bus's series grouped into families, in name order. */

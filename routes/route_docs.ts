@@ -16,6 +16,7 @@ import {
 import { DATA_QUERIES } from "./data.ts";
 import { StatusReportSchema } from "./deps.ts";
 import { ErrorBodySchema } from "./errors.ts";
+import { METRIC_CATEGORIES, MetricsJsonSchema } from "./metrics_json.ts";
 import { DEAD_LETTER_QUERY, DeadLetterListSchema, EventAnalyticsSchema } from "./event_analytics.ts";
 import { EVENT_HISTORY_QUERY, EVENT_STREAM_QUERY, EventHistorySchema } from "./event_stream.ts";
 import {
@@ -284,6 +285,13 @@ export const ROUTE_DOCS: RouteDoc[] = [
       503: json("too many streams open, or the process is stopping", ErrorBodySchema, "Error"),
     },
   },
+  ...METRIC_CATEGORIES.map((category): RouteDoc => ({
+    method: "get",
+    path: `/api/metrics/${category}`,
+    summary: `The ${category} series of /metrics as JSON (histograms with count, mean, p50 / p99 bounds)`,
+    tag: "metrics",
+    answers: { 200: json("the series", MetricsJsonSchema, "MetricsJson") },
+  })),
   ...controlRoutes,
   {
     method: "post",

@@ -130,6 +130,13 @@ export function invalid(name: string, message: string): HttpError {
   return new HttpError(400, "invalid_parameter", `parameter "${name}" ${message}`);
 }
 
+/** A time range's ends, when both are given, must be in order; 400 naming `from` otherwise. */
+export function inOrder(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) {
+    throw invalid("from", "must not be after to");
+  }
+}
+
 /** A path's callsign, upper-cased; 400 when it cannot be one. */
 function callsignParam(c: Context): string {
   const parsed = param.callsign.safeParse(c.req.param("callsign") ?? "");
@@ -193,9 +200,7 @@ export function dataRoutes(deps: { data: DataQueries; hot?: HotViewSource }): Ho
   app.get("/flights/:callsign/track", async (c) => {
     const callsign = callsignParam(c);
     const { from, to } = parseQuery(c, TrackQuery);
-    if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) {
-      throw invalid("from", "must not be after to");
-    }
+    inOrder(from, to);
     const track = await data.track({ callsign, from, to });
     if (track === null) {
       const range = from || to ? ` between ${from ?? "the start"} and ${to ?? "now"}` : "";
@@ -211,11 +216,7 @@ export function dataRoutes(deps: { data: DataQueries; hot?: HotViewSource }): Ho
 
   app.get("/controllers/sessions", async (c) => {
     const filter = parseQuery(c, SessionsQuery);
-    if (
-      filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)
-    ) {
-      throw invalid("from", "must not be after to");
-    }
+    inOrder(filter.from, filter.to);
     return jsonWithEtag(c, await data.controllerSessions(filter));
   });
 
@@ -226,11 +227,7 @@ export function dataRoutes(deps: { data: DataQueries; hot?: HotViewSource }): Ho
 
   app.get("/anomalies", async (c) => {
     const filter = parseQuery(c, AnomaliesQuery);
-    if (
-      filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)
-    ) {
-      throw invalid("from", "must not be after to");
-    }
+    inOrder(filter.from, filter.to);
     return jsonWithEtag(c, await data.anomalies(filter));
   });
 

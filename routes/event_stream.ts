@@ -6,12 +6,11 @@
  * instead of holding memory.
  */
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { type FeedEvent, feedEventSchema } from "../feed/diff_events.ts";
 import { parseQuery } from "./data.ts";
 import type { FrontDeps } from "./deps.ts";
-import { errorResponse } from "./errors.ts";
+import { boundedStreams } from "./sse.ts";
 
 export const EVENT_TYPES = feedEventSchema.options.map((option) => option.shape.type.value);
 
@@ -38,10 +37,9 @@ export interface EventStreamOptions {
 
 /** The event routes over the live feed, to be mounted at `/api/events`. */
 export function eventStreamRoutes(deps: Pick<FrontDeps, "events">, options: EventStreamOptions = {}): Hono {
-  const maxStreams = options.maxStreams ?? 32;
+  const openStream = boundedStreams({ maxStreams: options.maxStreams ?? 32, closing: options.closing });
   const maxQueued = options.maxQueued ?? 5_000;
   const keepaliveMs = options.keepaliveMs ?? 15_000;
-  let open = 0;
   const app = new Hono();
 
   app.get("/history", (c) => {
@@ -51,18 +49,7 @@ export function eventStreamRoutes(deps: Pick<FrontDeps, "events">, options: Even
 
   app.get("/stream", (c) => {
     const { type } = parseQuery(c, EVENT_STREAM_QUERY);
-    if (c.req.method === "HEAD") return c.body(null, 200, { "Content-Type": "text/event-stream" });
-    if (options.closing?.aborted) return errorResponse(c, 503, "shutting_down", "the service is stopping");
-    if (open >= maxStreams) {
-      return errorResponse(c, 503, "too_many_streams", `at most ${maxStreams} streams may be open at once`, {
-        "Retry-After": "5",
-      });
-    }
-    open++;
-    return streamSSE(c, async (stream) => {
-      const ended = new AbortController();
-      stream.onAbort(() => ended.abort());
-      options.closing?.addEventListener("abort", () => stream.abort(), { signal: ended.signal });
+    return openStream(c, async (stream, ended) => {
       const queue: FeedEvent[] = [];
       let dropped = 0;
       let wake: (() => void) | undefined;
@@ -82,12 +69,12 @@ export function eventStreamRoutes(deps: Pick<FrontDeps, "events">, options: Even
           }
           wake = done;
         });
-      ended.signal.addEventListener("abort", () => wake?.(), { once: true });
+      ended.addEventListener("abort", () => wake?.(), { once: true });
       try {
-        while (!ended.signal.aborted) {
+        while (!ended.aborted) {
           if (queue.length === 0) {
             await quiet();
-            if (queue.length === 0 && !ended.signal.aborted) await stream.write(": keepalive\n\n");
+            if (queue.length === 0 && !ended.aborted) await stream.write(": keepalive\n\n");
             continue;
           }
           const event = queue.shift() as FeedEvent;
@@ -97,7 +84,6 @@ export function eventStreamRoutes(deps: Pick<FrontDeps, "events">, options: Even
         }
       } finally {
         unsubscribe();
-        open--;
       }
     });
   });

@@ -5,12 +5,11 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
 import type { BreakerStateSchema } from "../runtime/wire.ts";
 import type { TreeNode } from "../supervision/child.ts";
 import { type FrontDeps, type StatusReport, StatusReportSchema } from "./deps.ts";
-import { errorResponse } from "./errors.ts";
+import { boundedStreams } from "./sse.ts";
 import { type ServiceHealth, toServiceHealth } from "./services.ts";
 import { withDeadline } from "./timeout.ts";
 
@@ -52,45 +51,27 @@ export function supervisionStreamRoutes(
   deps: Pick<FrontDeps, "supervision" | "status">,
   options: SupervisionStreamOptions = {},
 ): Hono {
-  const maxStreams = options.maxStreams ?? 32;
+  const openStream = boundedStreams({ maxStreams: options.maxStreams ?? 32, closing: options.closing });
   const keepaliveMs = options.keepaliveMs ?? 15_000;
   const statusTimeoutMs = options.statusTimeoutMs ?? 2000;
   const poller = new UpdatePoller(() => readUpdate(deps, statusTimeoutMs), options.pollMs ?? 1000);
-  let open = 0;
   const app = new Hono();
 
-  app.get("/", (c) => {
-    // Hono answers HEAD by dropping the GET body without cancelling it: a stream would write to nobody.
-    if (c.req.method === "HEAD") return c.body(null, 200, { "Content-Type": "text/event-stream" });
-    if (options.closing?.aborted) return errorResponse(c, 503, "shutting_down", "the service is stopping");
-    if (open >= maxStreams) {
-      return errorResponse(c, 503, "too_many_streams", `at most ${maxStreams} streams may be open at once`, {
-        "Retry-After": "5",
-      });
-    }
-    open++;
-    return streamSSE(c, async (stream) => {
-      const ended = new AbortController();
-      stream.onAbort(() => ended.abort());
-      // Aborting the stream also frees a write that waits on a client that no longer reads.
-      options.closing?.addEventListener("abort", () => stream.abort(), { signal: ended.signal });
+  app.get("/", (c) =>
+    openStream(c, async (stream, ended) => {
       const unsent = new NewestUnsent();
       const stopListening = poller.listen((data) => unsent.put(data));
       try {
-        while (!ended.signal.aborted) {
-          const data = await unsent.take(keepaliveMs, ended.signal);
-          if (ended.signal.aborted) break;
+        while (!ended.aborted) {
+          const data = await unsent.take(keepaliveMs, ended);
+          if (ended.aborted) break;
           if (data === null) await stream.write(": keepalive\n\n");
           else await stream.writeSSE({ event: "supervision", data });
         }
       } finally {
         stopListening();
-        // Also removes the closing listener.
-        ended.abort();
-        open--;
       }
-    });
-  });
+    }));
 
   return app;
 }

@@ -8,7 +8,7 @@ import { type Context, Hono } from "hono";
 import type { DataQueries } from "../db/queries.ts";
 import { airportByIcao, type AirportInfo, airportsWithPrefix } from "../traffic/airports.ts";
 import { type Region, REGION_PREFIX_PATTERN } from "../traffic/region.ts";
-import { invalid, jsonWithEtag, page, param, parseQuery } from "./data.ts";
+import { inOrder, invalid, jsonWithEtag, page, param, parseQuery } from "./data.ts";
 import { HttpError } from "./errors.ts";
 
 const WindowQuery = { from: param.instant, to: param.instant };
@@ -47,12 +47,6 @@ function regionParam(c: Context): Region {
     throw new HttpError(404, "not_found", `no airport code starts with ${prefix}`);
   }
   return { prefix };
-}
-
-function inOrder(from: string | undefined, to: string | undefined): void {
-  if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) {
-    throw invalid("from", "must not be after to");
-  }
 }
 
 /** The traffic routes, to be mounted at `/api`. */

@@ -162,15 +162,17 @@ function canPassThrough(state: State): boolean {
 }
 
 /**
- * The common case: the message is written to the database while its spool copy is being made, so the
- * copy costs no time on the way to the commit. The copy is removed once the write has ended, or kept
- * (and flushed to disk) when the write must be retried, to be drained in order like any spooled one.
- * A message that crashes the store is found in the spool at restart and replayed with the poison check.
+ * The common case: the message's spool copy is written (not flushed: that waits for a reason) before the
+ * database write starts, so a crash during the write (npm:postgres can throw out of its socket when the
+ * server goes away) finds the copy at restart, where it is replayed with the poison check. The copy is
+ * removed once the write has ended, or flushed and kept when the write must be retried, to be drained
+ * in order like any spooled one.
  */
 async function passThrough(state: State, ctx: Context, message: SpooledMessage): Promise<void> {
-  const writing = writeMessage(state, ctx, message);
-  const appending = state.spool.append(encodeSpooled(message), spooledLabel(message), { sync: false });
-  const [outcome, { entry, dropped }] = await Promise.all([writing, appending]);
+  const { entry, dropped } = await state.spool.append(encodeSpooled(message), spooledLabel(message), {
+    sync: false,
+  });
+  const outcome = await writeMessage(state, ctx, message);
   // With no entry, `dropped` is this message alone, too large for the spool: that matters only if it
   // had to wait.
   if (entry !== null || outcome === "retry") { for (const gone of dropped) droppedFromSpool(ctx, gone); }

@@ -75,7 +75,9 @@ async function replayUntilOutage(
         spooledCount(s) > 0 &&
         s.snapshots.stored + spooledCount(s) === FIXTURE_TIMESTAMPS.length &&
         s.degraded.some((d) => /breaker database (open|half-open)/.test(d)),
-      30_000,
+      // A call caught by the shutdown can hang until the client's deadline (10 s) before it fails, and
+      // under load two or three of them may come before the breaker opens.
+      60_000,
     );
     return { service, spooled };
   } catch (error) {

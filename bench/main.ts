@@ -269,14 +269,15 @@ async function main(): Promise<void> {
   console.log(
     `## Front bench (GET /api/flights, ${thousands(front.flights)} flights, ${
       thousands(front.bytes)
-    } bytes)\n`,
+    } bytes, ${thousands(front.gzipBytes)} gzipped)\n`,
   );
   console.log(
     markdown([["measure", "result", "baseline (same run)", "ratio", "goal", "met"], ...frontRows(front)]),
   );
   console.log(
-    `\nThe app serves the hot view through every middleware (request counting, routing, ETag); the baseline` +
-      ` is a bare Deno.serve answering the same bytes and headers. Requests per second: median of ${front.rounds}` +
+    `\nThe app serves the hot view through every middleware (request counting, routing, ETag), gzipped as` +
+      " the client accepts; the baseline is a bare Deno.serve answering the same bytes and headers." +
+      ` Requests per second: median of ${front.rounds}` +
       ` rounds with ${front.connections} keep-alive connections; latency: one connection, so it is the` +
       " server's time and not the queue's. Load from bench/http_load.ts in its own process.\n",
   );

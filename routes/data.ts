@@ -19,7 +19,7 @@ import {
 import { ANOMALY_KINDS } from "../feed/anomalies.ts";
 import { HttpError } from "./errors.ts";
 import type { CacheKind } from "../cache/store.ts";
-import { etagOf, type HotView, type HotViewSource } from "./hot_views.ts";
+import { acceptsGzip, etagOf, type HotView, type HotViewSource } from "./hot_views.ts";
 
 /** Text upper-cased and trimmed, then matched against one of the patterns of db/queries.ts. */
 const upper = (pattern: RegExp, message: string) =>
@@ -154,9 +154,14 @@ export async function jsonWithEtag(c: Context, body: unknown): Promise<Response>
 }
 
 /** Answers JSON bytes whose ETag is known, or a bodiless 304 when the client has them already. */
-function etagged(c: Context, { bytes, etag }: HotView): Response {
-  const headers = { ETag: etag, "Cache-Control": "no-cache" };
+function etagged(c: Context, { bytes, etag, gzip }: HotView): Response {
+  // A weak ETag stays the same across encodings: the content is the same.
+  const headers: Record<string, string> = { ETag: etag, "Cache-Control": "no-cache" };
+  if (gzip) headers.Vary = "Accept-Encoding";
   if (matches(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  if (gzip && acceptsGzip(c.req.header("Accept-Encoding"))) {
+    return c.body(gzip, 200, { ...headers, "Content-Type": "application/json", "Content-Encoding": "gzip" });
+  }
   return c.body(bytes, 200, { ...headers, "Content-Type": "application/json" });
 }
 

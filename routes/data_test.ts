@@ -258,6 +258,11 @@ Deno.test("data routes over pair-a then pair-b", async (t) => {
           assert.equal(fromView.headers.get("Content-Type"), "application/json");
           assert.equal(hot.get(kind as CacheKind)?.etag, fromView.headers.get("ETag"));
         }
+        const zipped = await fast.request("/api/flights", { headers: { "Accept-Encoding": "gzip, br" } });
+        assert.equal(zipped.headers.get("Content-Encoding"), "gzip");
+        assert.equal(zipped.headers.get("Vary"), "Accept-Encoding");
+        const unzipped = zipped.body!.pipeThrough(new DecompressionStream("gzip"));
+        assert.equal(await new Response(unzipped).text(), await (await get("/api/flights")).text());
         const etag = hot.get("flights")!.etag;
         assert.equal(
           (await fast.request("/api/flights", { headers: { "If-None-Match": etag } })).status,

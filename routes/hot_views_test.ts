@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MetricsRegistry } from "../runtime/metrics.ts";
-import { etagOf, HotViews } from "./hot_views.ts";
+import { acceptsGzip, etagOf, HotViews } from "./hot_views.ts";
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
@@ -24,4 +24,20 @@ Deno.test("a view that arrives later wins even when the earlier one's digest fin
   // Both digests run at once; the small, later view must not be overwritten by the big, older one.
   await Promise.all([hot.put("atis", big), hot.put("atis", bytesOf("[]"))]);
   assert.equal(new TextDecoder().decode(hot.get("atis")?.bytes), "[]");
+});
+
+Deno.test("a view is gzipped once on arrival; Accept-Encoding decides which bytes a client gets", async () => {
+  const hot = new HotViews();
+  const json = JSON.stringify({ flights: Array.from({ length: 500 }, (_, i) => ({ callsign: `BAW${i}` })) });
+  await hot.put("flights", bytesOf(json));
+  const view = hot.get("flights")!;
+  assert.ok(view.gzip !== undefined && view.gzip.byteLength < view.bytes.byteLength / 4);
+  const unzipped = new Blob([view.gzip]).stream().pipeThrough(new DecompressionStream("gzip"));
+  assert.equal(await new Response(unzipped).text(), json);
+  assert.equal(acceptsGzip("gzip, deflate, br"), true);
+  assert.equal(acceptsGzip("br;q=1, GZIP;q=0.5"), true);
+  assert.equal(acceptsGzip("gzip;q=0"), false);
+  assert.equal(acceptsGzip("*"), true);
+  assert.equal(acceptsGzip(undefined), false);
+  assert.equal(acceptsGzip("identity"), false);
 });

@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   SPOOL_MAX_FILES: z.coerce.number().int().min(1).default(10_000),
   /** How often a non-empty spool is retried (never sooner than the database breaker allows). */
   SPOOL_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** How long one database call may take before it fails; the database breaker allows twice that. */
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
   /** Unset → kept for ever. Counted in days of the feed's clock. */
   POSITION_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),

@@ -84,6 +84,7 @@ Deno.test("the spool's bounds and the retentions reach the store's config", () =
     SPOOL_MAX_BYTES: "2000000",
     SPOOL_MAX_FILES: "50",
     SPOOL_RETRY_MS: "250",
+    DATABASE_TIMEOUT_MS: "3000",
     POSITION_RETENTION_DAYS: "30",
     EVENT_RETENTION_DAYS: "90",
   });
@@ -97,6 +98,7 @@ Deno.test("the spool's bounds and the retentions reach the store's config", () =
     spoolMaxBytes: 2_000_000,
     spoolMaxFiles: 50,
     spoolRetryMs: 250,
+    queryTimeoutMs: 3_000,
   });
   assert.throws(() => loadConfig({ EVENT_RETENTION_DAYS: "0" }), /EVENT_RETENTION_DAYS="0"/);
   assert.throws(() => loadConfig({ SPOOL_MAX_BYTES: "1000" }), /SPOOL_MAX_BYTES/);

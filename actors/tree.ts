@@ -31,6 +31,7 @@ export function collectorTree(config: Config): SupervisorSpecInput {
           spoolMaxBytes: config.SPOOL_MAX_BYTES,
           spoolMaxFiles: config.SPOOL_MAX_FILES,
           spoolRetryMs: config.SPOOL_RETRY_MS,
+          queryTimeoutMs: config.DATABASE_TIMEOUT_MS,
         },
         // Embedded PGlite runs initdb on a new DATA_DIR (about 6 s here; more on a slow disk).
         startTimeoutMs: 120_000,

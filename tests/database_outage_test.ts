@@ -57,6 +57,9 @@ async function replayUntilOutage(
     FEED: FIXTURES_DIR,
     POLL_INTERVAL_MS: "700",
     SPOOL_RETRY_MS: "200",
+    // A call caught by the shutdown can hang until this deadline before it fails, and under load two or
+    // three of them may come before the breaker opens: at the default 10 s they outlast the wait below.
+    DATABASE_TIMEOUT_MS: "3000",
     ...env,
   });
   try {
@@ -75,9 +78,7 @@ async function replayUntilOutage(
         spooledCount(s) > 0 &&
         s.snapshots.stored + spooledCount(s) === FIXTURE_TIMESTAMPS.length &&
         s.degraded.some((d) => /breaker database (open|half-open)/.test(d)),
-      // A call caught by the shutdown can hang until the client's deadline (10 s) before it fails, and
-      // under load two or three of them may come before the breaker opens.
-      60_000,
+      30_000,
     );
     return { service, spooled };
   } catch (error) {

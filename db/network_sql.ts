@@ -76,47 +76,49 @@ where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
   and p.revision_id = u.revision_id and p.cancelled_at is null`;
 
 /**
+ * Whether a sighting's position is kept (FLIGHTS_SEEN): the diff sends one only when it moved, except on a
+ * first sighting, which is compared with the session's last stored position here. Read against the row's
+ * values before the update (SET expressions see the old row).
+ */
+const MOVED = `(u.latitude is not null and (f.position_at is null or f.position_at < $11::timestamptz
+  and (not u.first_sighting
+    or f.transponder <> u.transponder
+    or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
+    or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
+      + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $12)))`;
+
+/**
  * The sessions of the snapshot, each updated once: `last_seen` moves to the snapshot ($11), and a kept
  * position (columns null when none) becomes the latest one and a `positions` row, by the session's id.
  * A first sighting (a session the diff created) that the last stored position already covers is
  * skipped, since a restarted processor sees every session for the first time. $12–$14 are the diff's
  * thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the diff's
  * haversine at 100 m. Answers the number of position rows written (one row, not one per position).
+ * A position is written only when the session's latest one is older than the snapshot, so the insert
+ * cannot meet its primary key and needs no `on conflict` (whose speculative insert doubles the WAL).
  */
 export const FLIGHTS_SEEN = `
-with u as (
-  select f.id, u.latitude, u.longitude, round(u.altitude) as altitude, round(u.groundspeed) as groundspeed,
-    round(u.heading) as heading, u.transponder,
-    u.latitude is not null and (f.position_at is null or f.position_at < $11::timestamptz
-      and (not u.first_sighting
-        or f.transponder <> u.transponder
-        or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
-        or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
-          + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $12)) as moved
+with kept as (
+  update flights f set last_seen = greatest(f.last_seen, $11::timestamptz),
+    latitude = case when ${MOVED} then u.latitude else f.latitude end,
+    longitude = case when ${MOVED} then u.longitude else f.longitude end,
+    altitude = case when ${MOVED} then round(u.altitude) else f.altitude end,
+    groundspeed = case when ${MOVED} then round(u.groundspeed) else f.groundspeed end,
+    heading = case when ${MOVED} then round(u.heading) else f.heading end,
+    transponder = case when ${MOVED} then u.transponder else f.transponder end,
+    position_at = case when ${MOVED} then $11::timestamptz else f.position_at end
   from unnest($1::int[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[],
     $7::float8[], $8::float8[], $9::text[], $10::bool[])
     as u(cid, callsign, logon_time, latitude, longitude, altitude, groundspeed, heading, transponder,
       first_sighting)
-  join flights f on ${KEY}
-),
-kept as (
-  update flights f set last_seen = greatest(f.last_seen, $11::timestamptz),
-    latitude = case when u.moved then u.latitude else f.latitude end,
-    longitude = case when u.moved then u.longitude else f.longitude end,
-    altitude = case when u.moved then u.altitude else f.altitude end,
-    groundspeed = case when u.moved then u.groundspeed else f.groundspeed end,
-    heading = case when u.moved then u.heading else f.heading end,
-    transponder = case when u.moved then u.transponder else f.transponder end,
-    position_at = case when u.moved then $11::timestamptz else f.position_at end
-  from u
-  where f.id = u.id and (f.last_seen < $11::timestamptz or u.moved)
-  returning f.id, u.moved, f.latitude, f.longitude, f.altitude, f.groundspeed, f.heading, f.transponder
+  where ${KEY} and (f.last_seen < $11::timestamptz or ${MOVED})
+  returning f.id, f.position_at = $11::timestamptz as moved, f.latitude, f.longitude, f.altitude,
+    f.groundspeed, f.heading, f.transponder
 ),
 written as (
   insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
   select id, $11::timestamptz, latitude, longitude, altitude, groundspeed, heading, transponder
   from kept where moved
-  on conflict do nothing
   returning 1
 )
 select count(*)::int as written from written`;

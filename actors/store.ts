@@ -413,12 +413,14 @@ async function dailyUpkeep(state: State, ctx: Context, updateTimestamp: string):
     if (created.length + dropped.length > 0) {
       ctx.log.info("position partitions created: {created}; dropped: {dropped}", { created, dropped });
     }
+    ctx.metrics.count("position_partitions_dropped_total", dropped.length);
     if (eventRetentionDays !== null) {
       const cutoff = new Date((day - eventRetentionDays) * DAY_MS);
       const deleted = await deleteEventsBefore(db, cutoff) + await deleteAnomaliesBefore(db, cutoff);
       ctx.metrics.count("events_expired_total", deleted);
       if (deleted > 0) ctx.log.info("{deleted} events past retention deleted", { deleted });
     }
+    ctx.metrics.gauge("retention_last_run_timestamp_seconds", Math.floor(Date.now() / 1000));
   });
   if (outcome !== "retry" && outcome !== "rejected") state.partitionDay = day;
 }

@@ -31,6 +31,8 @@ const HELP: Record<string, string> = {
   changes_dropped_total: "Diff rows left out because one snapshot exceeded the per-kind bound.",
   events_total: "Typed events (sessions, plans, controllers, ATIS) the diff produced, by type.",
   events_expired_total: "Stored events deleted by the event retention.",
+  position_partitions_dropped_total: "Daily position partitions dropped by the position retention.",
+  retention_last_run_timestamp_seconds: "When the store last ran its daily upkeep (partitions, retention).",
   store_write_failures_total: "Database writes that failed (retried from the spool unless refused).",
   store_query_failures_total: "Reads for the data routes that failed, by query.",
   spool_files: "Messages waiting in the store's disk spool.",

@@ -9,8 +9,9 @@
  */
 import { busContender, type Contender, rawContender } from "./bus_throughput.ts";
 import { BACKOFF, crashLatency, type CrashSample } from "./crash_latency.ts";
-import { collectorBench, type CollectorReport, collectorRows } from "./collector_bench.ts";
-import { FRONT_P99_GOAL_MS, FRONT_RPS_GOAL, frontBench, type FrontReport } from "./front_bench.ts";
+import { type CollectorReport, collectorRows } from "./collector_bench.ts";
+import { FRONT_P99_GOAL_MS, FRONT_RPS_GOAL, type FrontReport } from "./front_bench.ts";
+import { runSection } from "./section.ts";
 import { median, round, summarise, thousands } from "./stats.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -211,8 +212,9 @@ async function main(): Promise<void> {
   progress(`bus throughput: ${thousands(MESSAGES)} msgs, ${WARMUP_ROUNDS} warm-up + ${ROUNDS} rounds`);
   const bus = await throughput();
   const crash = await restarts();
-  const collector = await collectorBench({ quick, progress });
-  const front = await frontBench({ quick, progress });
+  // Each in a fresh process (bench/section.ts), so neither measures the heap and workers left before it.
+  const collector = await runSection<CollectorReport>("collector", quick);
+  const front = await runSection<FrontReport>("front", quick);
   const report = {
     bench: "runtime",
     at: new Date().toISOString(),

@@ -119,6 +119,7 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
       tree: () => system.tree(),
       control: (name, action) => system.control(name, action),
       fault: (name, kind) => system.fault(name, kind),
+      resetBreaker: (name, breaker) => system.resetBreaker(name, breaker),
     },
     async status(): Promise<Omit<StatusReport, "version" | "uptimeSeconds">> {
       const degraded: string[] = [];

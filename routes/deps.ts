@@ -48,6 +48,8 @@ export interface SupervisionView {
   control(name: string, action: ControlAction): Promise<ChildStatus>;
   /** Sends a `$fault` to the actor; throws ControlError("not_found") for an unknown actor. */
   fault(name: string, kind: FaultKind): void;
+  /** Closes one of the actor's breakers; throws ControlError("not_found") for an unknown actor. */
+  resetBreaker(name: string, breaker: string): void;
 }
 
 export interface FrontDeps {

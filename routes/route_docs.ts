@@ -30,7 +30,12 @@ import {
 import { ReadinessSchema } from "./health.ts";
 import { ActorNameSchema } from "./params.ts";
 import { ChildStatusSchema, ServiceHealthSchema } from "./services.ts";
-import { ControlActionSchema, ControlResultSchema, FaultRequestSchema } from "./supervision.ts";
+import {
+  BreakerResetResultSchema,
+  ControlActionSchema,
+  ControlResultSchema,
+  FaultRequestSchema,
+} from "./supervision.ts";
 import { TRAFFIC_ROUTE_DOCS } from "./traffic_docs.ts";
 
 /** One answer: JSON checked by `schema` (named `id` in the document), or another media type. */
@@ -293,6 +298,21 @@ export const ROUTE_DOCS: RouteDoc[] = [
     answers: { 200: json("the series", MetricsJsonSchema, "MetricsJson") },
   })),
   ...controlRoutes,
+  {
+    method: "post",
+    path: "/api/supervision/actors/{name}/breakers/{breaker}/reset",
+    summary: "Closes one of an actor's circuit breakers by hand (after the message it is handling)",
+    tag: "supervision",
+    pathParams: {
+      name: ActorNameSchema.describe("an actor name, e.g. store"),
+      breaker: ActorNameSchema.describe("a breaker the actor reports in its health, e.g. database"),
+    },
+    control: true,
+    answers: {
+      202: json("the reset was sent", BreakerResetResultSchema, "BreakerResetResult"),
+      404: json("no such actor, or it has no such breaker", ErrorBodySchema, "Error"),
+    },
+  },
   {
     method: "post",
     path: "/api/supervision/actors/{name}/fault",

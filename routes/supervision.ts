@@ -1,6 +1,7 @@
 /**
  * The supervision tree and its manual controls: `GET /api/supervision/tree`, and behind the control token
- * `POST /api/supervision/actors/{name}/restart|stop|start`, plus `/fault` when fault injection is on.
+ * `POST /api/supervision/actors/{name}/restart|stop|start` and `/actors/{name}/breakers/{breaker}/reset`,
+ * plus `/fault` when fault injection is on.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -29,6 +30,14 @@ export const ControlResultSchema = z.object({
 });
 export type ControlResult = z.infer<typeof ControlResultSchema>;
 
+/** The answer to a breaker reset: sent to the actor, which closes it after the message it is handling. */
+export const BreakerResetResultSchema = z.object({
+  name: z.string(),
+  breaker: z.string(),
+  stateBefore: z.enum(["closed", "open", "half-open"]),
+});
+export type BreakerResetResult = z.infer<typeof BreakerResetResultSchema>;
+
 const FAULT_BODY_MAX_BYTES = 1024;
 
 /** The supervision routes, to be mounted at `/api/supervision`. */
@@ -45,6 +54,22 @@ export function supervisionRoutes(
     const action = ControlActionSchema.parse(c.req.param("action"));
     const result: ControlResult = { name, action, status: await deps.supervision.control(name, action) };
     return c.json(result);
+  });
+
+  // The breaker must be one the actor reported at its last heartbeat: a typo answers 404, not 202.
+  app.post("/actors/:name/breakers/:breaker/reset", auth, (c) => {
+    const name = actorName(c.req.param("name"));
+    const breaker = actorName(c.req.param("breaker"), "breaker");
+    const actor = deps.supervision.health().find((a) => a.name === name);
+    if (actor === undefined) throw new HttpError(404, "not_found", `no actor named ${name}`);
+    const before = actor.breakers.find((b) => b.name === breaker);
+    if (before === undefined) {
+      const known = actor.breakers.map((b) => b.name).join(", ") || "none";
+      throw new HttpError(404, "not_found", `${name} has no breaker ${breaker} (it has: ${known})`);
+    }
+    deps.supervision.resetBreaker(name, breaker);
+    const result: BreakerResetResult = { name, breaker, stateBefore: before.state };
+    return c.json(result, 202);
   });
 
   // Registered only when enabled, so a production process does not even show that the route exists.

@@ -107,3 +107,37 @@ Deno.test("without fault injection the fault route does not exist", async () => 
   );
   assert.deepEqual(deps.faultCalls, []);
 });
+
+Deno.test("POST …/breakers/{breaker}/reset sends the reset for a breaker the actor has; 404 otherwise", async () => {
+  const deps = fakeDeps();
+  const health = deps.supervision.health;
+  const feed = {
+    name: "feed",
+    state: "open" as const,
+    failures: 3,
+    currentResetTimeoutMs: 30_000,
+    nextTrialInMs: 12_000,
+    opens: 1,
+    lastFailure: "HTTP 503",
+    lastTransitionAt: Date.parse("2024-05-01T12:02:00Z"),
+  };
+  deps.supervision.health = () => health().map((a) => a.name === "fetcher" ? { ...a, breakers: [feed] } : a);
+  const app = createApp(deps);
+  const reset = await jsonOf(await post(app, "/api/supervision/actors/fetcher/breakers/feed/reset"), 202);
+  assert.deepEqual(reset, { name: "fetcher", breaker: "feed", stateBefore: "open" });
+  assert.deepEqual(deps.breakerResets, [{ name: "fetcher", breaker: "feed" }]);
+
+  const unknown = await errorOf(
+    await post(app, "/api/supervision/actors/fetcher/breakers/database/reset"),
+    404,
+    "not_found",
+  );
+  assert.equal(unknown, "fetcher has no breaker database (it has: feed)");
+  await errorOf(await post(app, "/api/supervision/actors/ghost/breakers/feed/reset"), 404, "not_found");
+  await errorOf(
+    await app.request("/api/supervision/actors/fetcher/breakers/feed/reset", { method: "POST" }),
+    401,
+    "unauthorized",
+  );
+  assert.equal(deps.breakerResets.length, 1, "only the first reached the actor");
+});

@@ -19,6 +19,7 @@ export const STARTED_AT = Date.parse("2024-05-01T12:00:00Z");
 export interface FakeDeps extends FrontDeps {
   controlCalls: { name: string; action: ControlAction }[];
   faultCalls: { name: string; kind: FaultKind }[];
+  breakerResets: { name: string; breaker: string }[];
 }
 
 /** Health of one actor with every field filled, including the internals the routes must not show. */
@@ -51,6 +52,7 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
   const statuses = new Map<string, ChildStatus>([["fetcher", "running"], ["store", "stopped"]]);
   const controlCalls: FakeDeps["controlCalls"] = [];
   const faultCalls: FakeDeps["faultCalls"] = [];
+  const breakerResets: FakeDeps["breakerResets"] = [];
   const known = (name: string): ChildStatus => {
     const status = statuses.get(name);
     if (status === undefined) throw new ControlError("not_found", `no actor or supervisor named ${name}`);
@@ -79,6 +81,7 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
     faultInjection: false,
     controlCalls,
     faultCalls,
+    breakerResets,
     supervision: {
       health: () => [...statuses].map(([name, status]) => actorHealth(name, status)),
       tree: () => tree,
@@ -98,6 +101,10 @@ export function fakeDeps(overrides: Partial<FrontDeps> = {}): FakeDeps {
       fault: (name, kind) => {
         known(name);
         faultCalls.push({ name, kind });
+      },
+      resetBreaker: (name, breaker) => {
+        known(name);
+        breakerResets.push({ name, breaker });
       },
     },
     status: () => Promise.resolve(STATUS_PARTS),

@@ -8,7 +8,15 @@ import type { ActorContext, ActorMetrics, AnyActorDefinition } from "./actor.ts"
 import { CircuitBreaker, CircuitOpenError } from "../supervision/circuit_breaker.ts";
 import { Deque } from "./deque.ts";
 import { PendingAsks } from "./asks.ts";
-import { type Envelope, envelope, idGenerator, laneOf, REPLY_KIND, type ReplyBody } from "./envelope.ts";
+import {
+  BREAKER_RESET_KIND,
+  type Envelope,
+  envelope,
+  idGenerator,
+  laneOf,
+  REPLY_KIND,
+  type ReplyBody,
+} from "./envelope.ts";
 import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
 import type { ActorRef, KindSpec, Message, Protocol } from "./protocol.ts";
@@ -200,6 +208,7 @@ export class ActorCell {
     if (env.deadline !== undefined && Date.now() > env.deadline) {
       return this.#consume(env, "deadline_exceeded", `deadline passed ${Date.now() - env.deadline} ms ago`);
     }
+    if (env.kind === BREAKER_RESET_KIND) return this.#resetBreaker(env);
     const spec: KindSpec | undefined = env.kind.startsWith("$") ? undefined : this.#def.protocol[env.kind];
     const fault = env.kind === "$fault" && this.#init.faults;
     if (!spec && !fault) {
@@ -262,6 +271,18 @@ export class ActorCell {
     if (laneOf(env.kind) === "system") this.#ackedSystem++;
     else this.#ackedUser++;
     this.#scheduleFlush();
+  }
+
+  /** A breaker closed by hand (the control API): the next call goes through at once. */
+  #resetBreaker(env: Envelope): void {
+    const name = (env.body as { breaker?: unknown } | null)?.breaker;
+    const breaker = typeof name === "string" ? this.#breakers.get(name) : undefined;
+    if (breaker === undefined) {
+      return this.#consume(env, "invalid_body", `${this.#init.name} has no breaker ${String(name)}`);
+    }
+    breaker.reset();
+    this.#log.warn("breaker {breaker} reset by hand", { breaker: name });
+    this.#ack(env);
   }
 
   #fault(body: unknown): void {

@@ -8,6 +8,8 @@ import { z } from "zod";
 export const SYSTEM_PREFIX = "$";
 /** The kind of an ask's answer; routed straight to the waiting asker, never through a mailbox. */
 export const REPLY_KIND = "$reply";
+/** Closes one of the receiver's circuit breakers (body `{ breaker }`): the control API's manual reset. */
+export const BREAKER_RESET_KIND = "$breaker.reset";
 
 export const EnvelopeSchema = z.object({
   v: z.literal(1),

@@ -19,7 +19,7 @@ import { WORKER_ENTRY } from "../runtime/instance.ts";
 import type { TreeNode } from "./child.ts";
 import { parseTree, type SupervisorSpecInput } from "./spec.ts";
 import { type ControlAction, ControlError, Supervisor } from "./supervisor.ts";
-import { envelope, idGenerator } from "../runtime/envelope.ts";
+import { BREAKER_RESET_KIND, envelope, idGenerator } from "../runtime/envelope.ts";
 import { SpanExport, type SpanRecordExporter } from "../runtime/span_export.ts";
 import { type Tracer, tracer } from "../runtime/span.ts";
 import { SYSTEM_ADDRESS, SystemProtocol } from "./system_protocol.ts";
@@ -142,6 +142,17 @@ export class ActorSystem {
   fault(name: string, kind: "throw" | "hang" | "exit"): void {
     if (!this.#processes.has(name)) throw new ControlError("not_found", `no actor named ${name}`);
     this.bus.route(envelope({ kind: "$fault", id: this.#nextId(), from: "$main", to: name, body: { kind } }));
+  }
+
+  /**
+   * Closes the circuit breaker `breaker` of actor `name` (through its system lane, so after the message it
+   * is handling). The actor ignores, as a dead letter, a breaker it does not have.
+   */
+  resetBreaker(name: string, breaker: string): void {
+    if (!this.#processes.has(name)) throw new ControlError("not_found", `no actor named ${name}`);
+    this.bus.route(
+      envelope({ kind: BREAKER_RESET_KIND, id: this.#nextId(), from: "$main", to: name, body: { breaker } }),
+    );
   }
 
   ref<P extends Protocol>(name: string, protocol: P): ActorRef<P> {

@@ -58,3 +58,29 @@ Deno.test("an actor's breaker shows in its health; an open breaker's refusal is 
     assert.equal(system.bus.deadLetters.total, 0, JSON.stringify(system.bus.deadLetters.recent()));
   });
 });
+
+Deno.test("a breaker reset by hand closes it at once; an unknown breaker's reset is a dead letter", async () => {
+  await withSystem(tree([probe("guarded")]), async ({ system }) => {
+    const guarded = system.ref("guarded", ProbeProtocol);
+    const health = () => system.actor("guarded")?.health();
+    assert.deepEqual(await guarded.ask("probe.guarded", { fail: true }, { timeoutMs: 5_000 }), {
+      outcome: "failed",
+    });
+    await waitFor("the open breaker in health", () => health()?.breaker?.state === "open");
+
+    // Its reset timeout is a minute: only the reset can close it this soon.
+    system.resetBreaker("guarded", "io");
+    assert.deepEqual(await guarded.ask("probe.guarded", { fail: false }, { timeoutMs: 5_000 }), {
+      outcome: "ok",
+    });
+    await waitFor("the closed breaker in health", () => health()?.breaker?.state === "closed");
+    assert.equal(health()?.restarts, 0);
+
+    system.resetBreaker("guarded", "nope");
+    await waitFor("the unknown breaker's reset dead-lettered", () => system.bus.deadLetters.total === 1);
+    const [dead] = system.bus.deadLetters.recent();
+    assert.equal(dead.reason, "invalid_body");
+    assert.match(dead.detail, /guarded has no breaker nope/);
+    assert.throws(() => system.resetBreaker("nobody", "io"), /no actor named nobody/);
+  });
+});

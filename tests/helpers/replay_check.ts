@@ -43,7 +43,8 @@ export async function withSql<T>(url: string, fn: (sql: postgres.Sql) => Promise
 /** Where a run stored its data: a PostgreSQL URL, or the DATA_DIR of its embedded PGlite. */
 export type StoreTarget = string | { dataDir: string };
 
-async function withStore<T>(target: StoreTarget, fn: (db: Queryable) => Promise<T>): Promise<T> {
+/** Runs fn on the store of a run (a PostgreSQL URL or a PGlite DATA_DIR) and closes it. */
+export async function withStore<T>(target: StoreTarget, fn: (db: Queryable) => Promise<T>): Promise<T> {
   const db = await openDatabase(typeof target === "string" ? { url: target, dataDir: "" } : target);
   try {
     return await fn(db);

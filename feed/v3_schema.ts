@@ -17,12 +17,25 @@ export const feedTimestamp = z.string().transform((value, ctx) => {
 /** A timestamp already normalised (ISO, UTC, 6 fractional digits), as it travels between the actors. */
 export const normalTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
 
-/** A callsign, trimmed and upper-cased so that sessions match whatever case the client logged on with. */
-export const callsign = z.string().trim().toUpperCase();
+/**
+ * Text PostgreSQL can hold: no U+0000 and no lone surrogate (JSON allows both; a `text` column refuses
+ * them, and the write of the whole snapshot would fail). Such a record is quarantined alone instead.
+ */
+const storable = z.string().refine((value) => !value.includes("\u0000") && value.isWellFormed(), {
+  message: "holds U+0000 or a lone surrogate",
+});
 
-const text = z.string().trim();
-const cid = z.number().int().positive();
-const ratingId = z.number().int();
+/** A callsign, trimmed and upper-cased so that sessions match whatever case the client logged on with. */
+export const callsign = storable.trim().toUpperCase();
+
+const text = storable.trim();
+/** The range of PostgreSQL's `integer`, where ids, ratings and the rounded measures are stored. */
+const INT4 = { min: -2_147_483_648, max: 2_147_483_647 };
+const int4 = z.number().int().min(INT4.min).max(INT4.max);
+/** A measure stored rounded in an `integer` column (altitude, speed, heading, visual range). */
+const measure = z.number().min(INT4.min).max(INT4.max);
+const cid = int4.positive();
+const ratingId = int4;
 
 // A field the feed only started sending later: absent in older snapshots, null in the output.
 function addedLater<T extends z.ZodType>(schema: T) {
@@ -55,7 +68,7 @@ export const flightPlanSchema = z.object({
   fuel_time: text,
   remarks: text,
   route: text,
-  revision_id: z.number().int(),
+  revision_id: int4,
   /** Sent from 2023 on (present in the 2023 and 2025 snapshots, absent from the 2021 ones). */
   assigned_transponder: addedLater(text),
 });
@@ -71,11 +84,11 @@ export const pilotSchema = z.object({
   military_rating: addedLater(ratingId),
   latitude: z.number(),
   longitude: z.number(),
-  altitude: z.number(),
-  groundspeed: z.number(),
+  altitude: measure,
+  groundspeed: measure,
   // A string, not a number: codes such as "0200" keep their leading zero.
   transponder: text,
-  heading: z.number(),
+  heading: measure,
   qnh_i_hg: z.number(),
   qnh_mb: z.number(),
   flight_plan: flightPlanSchema.nullable(),
@@ -92,7 +105,7 @@ export const controllerSchema = z.object({
   facility: ratingId,
   rating: ratingId,
   server: text,
-  visual_range: z.number(),
+  visual_range: measure,
   text_atis: z.array(text).nullable(),
   last_updated: feedTimestamp,
   logon_time: feedTimestamp,

@@ -76,9 +76,10 @@ export class LiveSource {
       });
     const urls = await this.#dataUrls(signal, retrying);
     let lastError: unknown = null;
+    const first = this.#preferred;
     for (let i = 0; i < urls.length; i++) {
       if (i > 0 && clock.now() >= deadline) break;
-      const index = (this.#preferred + i) % urls.length;
+      const index = (first + i) % urls.length;
       const started = performance.now();
       try {
         const bytes = await retrying(urls[index], () => fetchCapped(urls[index], this.options, signal));
@@ -87,6 +88,9 @@ export class LiveSource {
       } catch (error) {
         if (signal?.aborted) throw error;
         lastError = error;
+        // A URL that used up the budget (a black hole holds each request until its timeout) must not stay
+        // first: the next poll starts with the one after it.
+        this.#preferred = (index + 1) % urls.length;
       }
     }
     // Every data URL failed: ask the status document again next time, it may name new ones.

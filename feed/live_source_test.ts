@@ -215,3 +215,22 @@ Deno.test("a gzip-encoded body is decoded, and the cap applies to the decoded by
     );
   });
 });
+
+Deno.test("a URL that used up the poll's budget is not tried first on the next poll", async () => {
+  await withServer({
+    "/status.json": (request) => {
+      const { origin } = new URL(request.url);
+      return Response.json({ data: { v3: [`${origin}/slow`, `${origin}/ok`] } });
+    },
+    "/slow": () => new Response("down", { status: 503 }),
+    "/ok": () => new Response("{}"),
+  }, async (url, hits) => {
+    // No budget left after the first try (as after a request that ran into its timeout): the poll ends
+    // without reaching /ok.
+    const source = new LiveSource({ ...options(url + "/status.json"), retry: { ...retry, budgetMs: 0 } });
+    await assert.rejects(source.next(), /503/);
+    const got = await source.next();
+    assert.equal(got.url, url + "/ok");
+    assert.deepEqual(hits.filter((path) => path !== "/status.json"), ["/slow", "/ok"]);
+  });
+});

@@ -136,15 +136,8 @@ Deno.test({
 Deno.test({
   name: "fault suite: a black-holed first data URL does not stop the feed; the next one is used",
   ...requirePostgres,
-  // BUG found by this case, not fixed here: no request ever reaches the second URL ("timed out waiting
-  // for both snapshots fetched from the second URL" after 45 s; 0 requests in 65 s when watched longer);
-  // the fetcher logs "fetch failed: TimeoutError" and the feed breaker cycles open/half-open.
-  // feed/live_source.ts `next()`: the first URL's request times out after the whole retry budget
-  // (actors/fetcher.ts sets budgetMs to requestTimeoutMs, both 10 s), so `if (i > 0 && clock.now() >=
-  // deadline) break` never lets the loop reach the next URL, and `#preferred` stays on the dead one, so
-  // every poll starts with it again. Ignored so that CI stays green until a failing URL hands its turn to
-  // the next one (or the budget leaves room for it); then delete the `ignore` line.
-  ignore: true,
+  // Regression: the first URL's request used the whole retry budget and stayed preferred, so no poll
+  // ever reached the second URL. feed/live_source.ts now hands a failed URL's turn to the next one.
   fn: async () => {
     const stub = feedStub([s1, s2], { blackHoleFirst: true });
     try {

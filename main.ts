@@ -4,7 +4,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import project from "./deno.json" with { type: "json" };
-import { type Config, feedSource, loadConfig } from "./config.ts";
+import { type Config, EnvSchema, feedSource, loadConfig } from "./config.ts";
 import { collectorFrontDeps, serveFront, watchErrors } from "./actors/front_deps.ts";
 import { collectorTree } from "./actors/tree.ts";
 import { createApp } from "./routes/app.ts";
@@ -112,7 +112,10 @@ async function spanExporter(config: Config): Promise<SpanRecordExporter | undefi
 if (import.meta.main) {
   let config: Config;
   try {
-    config = loadConfig(Deno.env.toObject());
+    // Only the variables the configuration reads: the process is granted no others (deploy/permissions.ts).
+    config = loadConfig(
+      Object.fromEntries(Object.keys(EnvSchema.shape).map((name) => [name, Deno.env.get(name)])),
+    );
   } catch (error) {
     console.error(describeError(error));
     Deno.exit(2);

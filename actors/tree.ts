@@ -1,15 +1,18 @@
 /**
  * The collector's supervision tree as plain data. Consumers start before producers (store, cache,
  * processor, then fetcher), so in the reverse-order stop the fetcher stops first and the store last,
- * after it has written what was already sent to it.
+ * after it has written what was already sent to it. Each actor's worker gets only the permissions its
+ * own work needs (deploy/permissions.ts), out of those the process was given.
  */
 import type { Config } from "../config.ts";
+import { actorPermissions } from "../deploy/permissions.ts";
 import type { SupervisorSpecInput } from "../supervision/spec.ts";
 import { SERVICES } from "./protocol.ts";
 
 const here = (file: string) => new URL(file, import.meta.url).href;
 
 export function collectorTree(config: Config): SupervisorSpecInput {
+  const permissions = actorPermissions(config);
   return {
     type: "supervisor",
     name: "root",
@@ -23,6 +26,7 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.store,
         module: here("./store.ts"),
+        permissions: permissions.store,
         config: {
           databaseUrl: config.DATABASE_URL ?? null,
           dataDir: config.DATA_DIR,
@@ -52,6 +56,7 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.cache,
         module: here("./cache.ts"),
+        permissions: permissions.cache,
         config: {
           redisUrl: config.REDIS_URL ?? null,
           ttlMs: {
@@ -66,6 +71,7 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.processor,
         module: here("./processor.ts"),
+        permissions: permissions.processor,
         // Raw bodies are 2–4 MB: few of them in flight, and the fetcher waits rather than piling them up.
         prefetch: 1,
         mailbox: { capacity: 4, kinds: { "processor.snapshot": "backpressure" } },
@@ -73,6 +79,7 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.fetcher,
         module: here("./fetcher.ts"),
+        permissions: permissions.fetcher,
         config: {
           feed: config.FEED,
           statusUrl: config.VATSIM_STATUS_URL,
@@ -84,6 +91,7 @@ export function collectorTree(config: Config): SupervisorSpecInput {
       {
         name: SERVICES.monitor,
         module: here("./monitor.ts"),
+        permissions: permissions.monitor,
         config: { sampleEveryMs: Math.min(config.POLL_INTERVAL_MS, 15_000) },
       },
     ],

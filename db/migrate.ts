@@ -1,12 +1,12 @@
 /**
  * Applies the plain .sql files of sql/migrations/ in name order, each in its own transaction, and
- * records each with its SHA-256 so an edited migration is refused instead of silently diverging.
+ * records each with its SHA-256 so an edited migration is refused instead of silently diverging. The
+ * files come in as text imports (sql/migrations.ts), so a compiled binary needs none of them on disk.
  */
+import { MIGRATIONS, type MigrationSource } from "../sql/migrations.ts";
 import type { Database, Queryable } from "./database.ts";
 import { DatabaseError } from "./errors.ts";
 import { splitStatements } from "./sql_statements.ts";
-
-const DEFAULT_DIR = new URL("../sql/migrations/", import.meta.url);
 
 // Any fixed key will do, as long as every migrator of this schema takes the same one: it serialises
 // concurrent migrators (two collectors starting at once) and is released with each transaction.
@@ -53,8 +53,11 @@ interface Migration {
  * const { applied, current } = await migrate(db);
  * ```
  */
-export async function migrate(db: Database, options: { dir?: URL } = {}): Promise<MigrationResult> {
-  const migrations = await readMigrations(options.dir ?? DEFAULT_DIR);
+export async function migrate(
+  db: Database,
+  options: { migrations?: readonly MigrationSource[] } = {},
+): Promise<MigrationResult> {
+  const migrations = await prepareMigrations(options.migrations ?? MIGRATIONS);
   const recorded = await db.transaction(async (tx) => {
     await prepare(tx);
     return await tx.query<{ version: string; checksum: string }>(SELECT_RECORDED);
@@ -109,21 +112,16 @@ function verify(migration: Migration, recorded: string | undefined): void {
   );
 }
 
-async function readMigrations(dir: URL): Promise<Migration[]> {
-  const folder = dir.href.endsWith("/") ? dir : new URL(`${dir.href}/`);
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(folder)) {
-    if (entry.isFile && entry.name.endsWith(".sql")) files.push(entry.name);
-  }
-  files.sort();
-  return await Promise.all(files.map(async (file) => {
-    const bytes = await Deno.readFile(new URL(file, folder));
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+/** Name order, whatever order they were given in; the checksum is that of the file's UTF-8 bytes. */
+async function prepareMigrations(sources: readonly MigrationSource[]): Promise<Migration[]> {
+  const sorted = [...sources].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return await Promise.all(sorted.map(async ({ file, sql }) => {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(sql)));
     return {
-      version: file.slice(0, -".sql".length),
+      version: file.replace(/\.sql$/, ""),
       file,
       checksum: digest.toHex(),
-      statements: splitStatements(new TextDecoder().decode(bytes)),
+      statements: splitStatements(sql),
     };
   }));
 }

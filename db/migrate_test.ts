@@ -1,25 +1,49 @@
 import assert from "node:assert/strict";
 import type { Database } from "./database.ts";
 import { migrate, MigrationError } from "./migrate.ts";
+import { MIGRATIONS, type MigrationSource } from "../sql/migrations.ts";
 import { driverCases } from "../tests/helpers/databases.ts";
 
 const PROJECT_MIGRATIONS = new URL("../sql/migrations/", import.meta.url);
 
-async function projectVersions(): Promise<string[]> {
-  const versions: string[] = [];
+async function projectFiles(): Promise<string[]> {
+  const files: string[] = [];
   for await (const entry of Deno.readDir(PROJECT_MIGRATIONS)) {
-    if (entry.name.endsWith(".sql")) versions.push(entry.name.slice(0, -4));
+    if (entry.isFile && entry.name.endsWith(".sql")) files.push(entry.name);
   }
-  return versions.sort();
+  return files.sort();
 }
 
-/** A temp folder of migrations; returns its URL and a function that rewrites one file. */
-async function migrationsDir(files: Record<string, string>) {
-  const path = await Deno.makeTempDir({ prefix: "migrations_" });
-  const write = (name: string, sql: string) => Deno.writeTextFile(`${path}/${name}`, sql);
-  for (const [name, sql] of Object.entries(files)) await write(name, sql);
-  return { url: new URL(`file://${path}/`), write, remove: () => Deno.remove(path, { recursive: true }) };
-}
+const sources = (files: Record<string, string>): MigrationSource[] =>
+  Object.entries(files).map(([file, sql]) => ({ file, sql }));
+
+const sha256 = async (bytes: Uint8Array<ArrayBuffer>) =>
+  new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)).toHex();
+
+Deno.test("sql/migrations.ts lists every file of sql/migrations/, in order, with its exact bytes", async () => {
+  const files = await projectFiles();
+  const listed = MIGRATIONS.map((migration) => migration.file);
+  const missing = files.filter((file) => !listed.includes(file));
+  assert.deepEqual(
+    missing,
+    [],
+    `add ${missing.join(", ")} to sql/migrations.ts (an import with { type: "text" } and a MIGRATIONS entry)`,
+  );
+  assert.deepEqual(
+    listed,
+    files,
+    "sql/migrations.ts names a file that is not there, or lists them out of order",
+  );
+  for (const migration of MIGRATIONS) {
+    const bytes = await Deno.readFile(new URL(migration.file, PROJECT_MIGRATIONS));
+    // The recorded checksum is over the file's bytes: the imported text must encode back to exactly them.
+    assert.equal(
+      await sha256(new TextEncoder().encode(migration.sql)),
+      await sha256(bytes),
+      `${migration.file} differs from its text import`,
+    );
+  }
+});
 
 const tables = async (db: Database) =>
   (await db.query<{ name: string }>(
@@ -32,7 +56,7 @@ for (const driver of driverCases) {
 
   test("the project's migrations apply once, and a second run applies nothing", () =>
     driver.withDatabase(async (db) => {
-      const versions = await projectVersions();
+      const versions = (await projectFiles()).map((file) => file.slice(0, -".sql".length));
       assert.deepEqual(await migrate(db), { applied: versions, current: versions.at(-1) });
       assert.deepEqual(await migrate(db), { applied: [], current: versions.at(-1) });
       const present = await tables(db);
@@ -41,71 +65,69 @@ for (const driver of driverCases) {
       }
     }));
 
-  test("a migration edited after it was applied is refused, naming the file", async () => {
-    const dir = await migrationsDir({ "0001_a.sql": "create table a (x int);\n" });
-    try {
-      await driver.withDatabase(async (db) => {
-        await migrate(db, { dir: dir.url });
-        await dir.write("0001_a.sql", "create table a (x bigint);\n");
-        const error = await migrate(db, { dir: dir.url }).then(() => undefined, (e: unknown) => e);
-        assert.ok(error instanceof MigrationError, String(error));
-        assert.equal(error.file, "0001_a.sql");
-        assert.match(error.message, /migration 0001_a\.sql changed after it was applied/);
-      });
-    } finally {
-      await dir.remove();
-    }
-  });
+  test("a migration edited after it was applied is refused, naming the file", () =>
+    driver.withDatabase(async (db) => {
+      await migrate(db, { migrations: sources({ "0001_a.sql": "create table a (x int);\n" }) });
+      const edited = sources({ "0001_a.sql": "create table a (x bigint);\n" });
+      const error = await migrate(db, { migrations: edited }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof MigrationError, String(error));
+      assert.equal(error.file, "0001_a.sql");
+      assert.match(error.message, /migration 0001_a\.sql changed after it was applied/);
+    }));
 
-  test("a failing migration names its file and statement and leaves nothing half-done", async () => {
-    const dir = await migrationsDir({
-      "0001_ok.sql": "create table ok (x int);",
-      "0002_bad.sql": "create table half (x int);\n-- the mistake:\ninsert into missing values (1);\n",
-    });
-    try {
-      await driver.withDatabase(async (db) => {
-        const error = await migrate(db, { dir: dir.url }).then(() => undefined, (e: unknown) => e);
-        assert.ok(error instanceof MigrationError, String(error));
-        assert.equal(error.file, "0002_bad.sql");
-        assert.equal(error.statement, "insert into missing values (1)");
-        assert.match(
-          error.message,
-          /^migration 0002_bad\.sql failed at statement 2: relation "missing" does not/,
-        );
-        assert.deepEqual(await tables(db), ["ok", "schema_migrations"]);
-
-        await dir.write("0002_bad.sql", "create table half (x int);\n");
-        assert.deepEqual(await migrate(db, { dir: dir.url }), { applied: ["0002_bad"], current: "0002_bad" });
+  test("a failing migration names its file and statement and leaves nothing half-done", () =>
+    driver.withDatabase(async (db) => {
+      const ok = "create table ok (x int);";
+      const bad = sources({
+        "0001_ok.sql": ok,
+        "0002_bad.sql": "create table half (x int);\n-- the mistake:\ninsert into missing values (1);\n",
       });
-    } finally {
-      await dir.remove();
-    }
-  });
+      const error = await migrate(db, { migrations: bad }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof MigrationError, String(error));
+      assert.equal(error.file, "0002_bad.sql");
+      assert.equal(error.statement, "insert into missing values (1)");
+      assert.match(
+        error.message,
+        /^migration 0002_bad\.sql failed at statement 2: relation "missing" does not/,
+      );
+      assert.deepEqual(await tables(db), ["ok", "schema_migrations"]);
 
-  test("concurrent migrators apply each migration exactly once", async () => {
-    const dir = await migrationsDir({
-      "0001_a.sql": "create table a (x int);",
-      "0002_b.sql": "create table b (x int);",
-      "0003_c.sql": "create table c (x int); insert into c values (1);",
-    });
-    try {
-      await driver.withDatabase(async (db, open) => {
-        const other = await open();
-        try {
-          const results = await Promise.all([
-            migrate(db, { dir: dir.url }),
-            migrate(other, { dir: dir.url }),
-          ]);
-          const applied = results.flatMap((result) => result.applied).sort();
-          assert.deepEqual(applied, ["0001_a", "0002_b", "0003_c"]);
-          for (const result of results) assert.equal(result.current, "0003_c");
-          assert.deepEqual(await db.query("select x from c"), [{ x: 1 }]);
-        } finally {
-          if (other !== db) await other.close();
-        }
+      const fixed = sources({ "0001_ok.sql": ok, "0002_bad.sql": "create table half (x int);\n" });
+      assert.deepEqual(await migrate(db, { migrations: fixed }), {
+        applied: ["0002_bad"],
+        current: "0002_bad",
       });
-    } finally {
-      await dir.remove();
-    }
-  });
+    }));
+
+  test("migrations apply in name order, whatever order they are listed in", () =>
+    driver.withDatabase(async (db) => {
+      const listed = sources({
+        "0002_b.sql": "create table b (x int); insert into b select x from a;",
+        "0001_a.sql": "create table a (x int); insert into a values (7);",
+      });
+      assert.deepEqual(await migrate(db, { migrations: listed }), {
+        applied: ["0001_a", "0002_b"],
+        current: "0002_b",
+      });
+      assert.deepEqual(await db.query("select x from b"), [{ x: 7 }]);
+    }));
+
+  test("concurrent migrators apply each migration exactly once", () =>
+    driver.withDatabase(async (db, open) => {
+      const migrations = sources({
+        "0001_a.sql": "create table a (x int);",
+        "0002_b.sql": "create table b (x int);",
+        "0003_c.sql": "create table c (x int); insert into c values (1);",
+      });
+      const other = await open();
+      try {
+        const results = await Promise.all([migrate(db, { migrations }), migrate(other, { migrations })]);
+        const applied = results.flatMap((result) => result.applied).sort();
+        assert.deepEqual(applied, ["0001_a", "0002_b", "0003_c"]);
+        for (const result of results) assert.equal(result.current, "0003_c");
+        assert.deepEqual(await db.query("select x from c"), [{ x: 1 }]);
+      } finally {
+        if (other !== db) await other.close();
+      }
+    }));
 }

@@ -140,6 +140,7 @@ export class ActorProcess implements Child, Endpoint {
         faults: this.deps.faults,
         log: this.deps.log,
         tracing: this.deps.spans !== undefined,
+        permissions: this.spec.permissions,
       }, (event) => {
         if (incarnation === this.#incarnation && this.#instance) this.#onEvent(event);
       }, this.deps.spares);

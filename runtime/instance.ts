@@ -73,7 +73,7 @@ export interface ActorInstance {
 
 export type Isolation = "worker" | "inline";
 
-/** Starts an incarnation; a worker comes from `spares` when one is ready and no permissions are set. */
+/** Starts an incarnation; a worker comes from `spares` when one with the same permissions is ready. */
 export function spawnInstance(
   isolation: Isolation,
   options: SpawnOptions,
@@ -81,11 +81,59 @@ export function spawnInstance(
   spares?: SpareWorkers,
 ): ActorInstance {
   if (isolation === "inline") return new InlineInstance(options, listener);
-  const spare = options.permissions === undefined ? spares?.take() ?? null : null;
+  const spare = wantsSpare(options) ? spares?.take(options.permissions) ?? null : null;
   return new WorkerInstance(options, listener, spare);
 }
 
+/**
+ * Actors with the main thread's permissions share their spares. An actor with a set of its own asks
+ * for one only when it restarts: a spare per set made up front would idle at about 20 MB each, and an
+ * actor that crashed once is the likeliest to crash again.
+ */
+function wantsSpare(options: SpawnOptions): boolean {
+  return options.permissions === undefined || options.permissions === "inherit" || options.incarnation > 1;
+}
+
 export const WORKER_ENTRY = new URL("./worker_entry.ts", import.meta.url);
+
+/**
+ * Starts a worker and, for one with permissions of its own, finds its OS thread here. Such a worker
+ * cannot read /proc/thread-self to say it itself (Deno grants /proc only to --allow-all), but this thread
+ * can when the process runs with -A: the thread Deno names `worker-<n>` that appeared while the worker
+ * was made is its own. Without that access the id stays unknown, and so do the zombie report and the
+ * quick notice of a worker that ended by itself (the heartbeat then calls it hung).
+ */
+export function startWorker(entry: URL, options: WorkerOptions): { worker: Worker; threadId: number | null } {
+  const own = options.deno?.permissions === undefined || options.deno.permissions === "inherit";
+  const before = own ? null : workerThreads();
+  const worker = new Worker(entry, options);
+  if (before === null) return { worker, threadId: null };
+  const appeared = [...workerThreads() ?? []].filter((tid) => !before.has(tid));
+  return { worker, threadId: appeared.length === 1 ? appeared[0] : null };
+}
+
+/** The ids of this process's worker threads, or null when /proc cannot be read. */
+function workerThreads(): Set<number> | null {
+  const threads = new Set<number>();
+  // Asked first, so that a process without the grant is not prompted for it on a terminal.
+  if (Deno.permissions.querySync({ name: "read", path: "/proc/self/task" }).state !== "granted") return null;
+  let tasks: Deno.DirEntry[];
+  try {
+    tasks = [...Deno.readDirSync("/proc/self/task")];
+  } catch {
+    return null;
+  }
+  for (const task of tasks) {
+    try {
+      if (Deno.readTextFileSync(`/proc/self/task/${task.name}/comm`).startsWith("worker-")) {
+        threads.add(Number(task.name));
+      }
+    } catch {
+      // The thread ended in between.
+    }
+  }
+  return threads;
+}
 
 class WorkerInstance implements ActorInstance {
   #worker: Worker;
@@ -95,13 +143,14 @@ class WorkerInstance implements ActorInstance {
 
   constructor(options: SpawnOptions, listener: InstanceListener, spare: SpareWorker | null) {
     this.#listener = listener;
-    this.#worker = spare?.worker ?? new Worker(WORKER_ENTRY, {
+    // A spare has said hello to the pool already, with its thread id if it knew it.
+    const started = spare ?? startWorker(WORKER_ENTRY, {
       type: "module",
       name: `${options.name}#${options.incarnation}`,
       deno: { permissions: options.permissions ?? "inherit" },
     });
-    // A spare said hello to the pool already.
-    this.#threadId = spare?.threadId ?? null;
+    this.#worker = started.worker;
+    this.#threadId = started.threadId;
     this.#worker.onmessage = (event) => this.#receive(event.data);
     // The worker reports its own errors; this is the net for what escapes it (e.g. a module that fails to
     // load). Without preventDefault an error in a worker ends the whole process.
@@ -149,7 +198,8 @@ class WorkerInstance implements ActorInstance {
         error: `protocol violation from worker: ${summariseIssues(parsed.error)}`,
       });
     }
-    if (parsed.data.t === "hello") this.#threadId = parsed.data.threadId;
+    // A worker that cannot read /proc says null; startWorker may have found it from here.
+    if (parsed.data.t === "hello") this.#threadId = parsed.data.threadId ?? this.#threadId;
     this.#deliver(parsed.data);
   }
 

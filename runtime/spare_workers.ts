@@ -3,7 +3,13 @@
  * itself (zod, LogTape, the cell: 60–100 ms here, against about 20 ms for an empty worker). A spare has
  * already loaded it and waits for its `init`, so a crashed actor's replacement skips that wait. After a
  * spare is taken, a new one is made a little later, off the restart's critical path.
+ *
+ * A worker's Deno permissions are fixed when it is made, so spares are kept per permission set, and only
+ * for sets that have been asked for: a spare never holds more than the actor it will host, and no spare
+ * idles (about 20 MB each) for a set nobody uses.
  */
+
+import { startWorker } from "./instance.ts";
 
 /** A worker that has loaded worker_entry.ts and said hello, but has no actor yet. */
 export interface SpareWorker {
@@ -13,11 +19,28 @@ export interface SpareWorker {
 
 interface Pending extends SpareWorker {
   ready: boolean;
+  /** permissionKey() of the permissions it was made with. */
+  key: string;
+}
+
+/** The same key for the same permissions, whatever order their kinds and items are written in. */
+export function permissionKey(permissions: Deno.PermissionOptions): string {
+  if (typeof permissions === "string") return permissions;
+  const kinds = Object.entries(permissions).filter(([, value]) => value !== undefined && value !== false);
+  return JSON.stringify(
+    kinds.sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, value]) => [
+      kind,
+      Array.isArray(value) ? value.map(String).sort() : value,
+    ]),
+  );
 }
 
 export class SpareWorkers {
   #spares: Pending[] = [];
+  /** The permission sets spares are kept for: those take() has been asked for. */
+  #wanted = new Map<string, Deno.PermissionOptions>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #filling = false;
   #closed = false;
 
   /**
@@ -28,15 +51,28 @@ export class SpareWorkers {
    */
   constructor(readonly size: number, readonly entry: URL, readonly refillDelayMs = 100) {}
 
-  /** Starts making spares (call once the system starts). */
+  /** Starts making spares, for every permission set asked for so far (call once the system starts). */
   fill(): void {
     if (this.#closed) return;
-    while (this.#spares.length < this.size) this.#spawn();
+    this.#filling = true;
+    for (const [key, permissions] of this.#wanted) {
+      let count = this.#spares.filter((spare) => spare.key === key).length;
+      for (; count < this.size; count++) this.#spawn(key, permissions);
+    }
   }
 
-  /** A ready spare, or null when none has finished loading. The caller owns the worker from now on. */
-  take(): SpareWorker | null {
-    const index = this.#spares.findIndex((spare) => spare.ready);
+  /**
+   * A ready spare made with exactly these permissions, or null when none has finished loading; the first
+   * ask for a set only has one made. The caller owns the worker from now on.
+   */
+  take(permissions: Deno.PermissionOptions = "inherit"): SpareWorker | null {
+    const key = permissionKey(permissions);
+    if (!this.#wanted.has(key)) {
+      this.#wanted.set(key, permissions);
+      this.#refillLater();
+      return null;
+    }
+    const index = this.#spares.findIndex((spare) => spare.ready && spare.key === key);
     if (index < 0) return null;
     const [spare] = this.#spares.splice(index, 1);
     spare.worker.onmessage = null;
@@ -59,24 +95,30 @@ export class SpareWorkers {
   }
 
   #refillLater(): void {
-    if (this.#closed || this.#timer !== undefined) return;
+    // Before fill(), the system is still starting its actors: spares would compete with them.
+    if (this.#closed || !this.#filling || this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.fill();
     }, this.refillDelayMs);
   }
 
-  #spawn(): void {
-    const worker = new Worker(this.entry, {
-      type: "module",
-      name: "spare",
-      deno: { permissions: "inherit" },
-    });
-    const spare: Pending = { worker, threadId: null, ready: false };
+  #spawn(key: string, permissions: Deno.PermissionOptions): void {
+    let started: SpareWorker;
+    try {
+      started = startWorker(this.entry, { type: "module", name: "spare", deno: { permissions } });
+    } catch {
+      // Permissions this thread does not hold itself: the actor's own worker fails to start the same way
+      // and reports it; here the set just gets no spares.
+      this.#wanted.delete(key);
+      return;
+    }
+    const { worker } = started;
+    const spare: Pending = { ...started, ready: false, key };
     worker.onmessage = (event: MessageEvent) => {
       const data = event.data as { t?: unknown; threadId?: unknown } | null;
       if (data?.t !== "hello") return;
-      spare.threadId = typeof data.threadId === "number" ? data.threadId : null;
+      if (typeof data.threadId === "number") spare.threadId = data.threadId;
       spare.ready = true;
     };
     // A spare that fails to load is dropped (and made again later); it must never end the process.

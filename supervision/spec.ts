@@ -16,6 +16,25 @@ export type Strategy = z.infer<typeof StrategySchema>;
 
 const NameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "lower-case letters, digits, - and _");
 
+const PermissionListSchema = z.union([z.literal("inherit"), z.boolean(), z.array(z.string())]);
+/**
+ * A worker's Deno permissions (the Worker option `deno.permissions`): "inherit" gives it the main
+ * thread's; in the object form every kind left out is denied.
+ */
+const WorkerPermissionsSchema = z.union([
+  z.enum(["inherit", "none"]),
+  z.strictObject({
+    env: PermissionListSchema,
+    net: PermissionListSchema,
+    read: PermissionListSchema,
+    write: PermissionListSchema,
+    run: PermissionListSchema,
+    ffi: PermissionListSchema,
+    import: PermissionListSchema,
+    sys: z.union([z.literal("inherit"), z.boolean()]),
+  }).partial(),
+]);
+
 export const ActorSpecSchema = z.object({
   type: z.literal("actor").default("actor"),
   name: NameSchema,
@@ -32,6 +51,8 @@ export const ActorSpecSchema = z.object({
   prefetch: z.number().int().positive().default(32),
   mailbox: MailboxOptionsSchema.default(MailboxOptionsSchema.parse({})),
   isolation: z.enum(["worker", "inline"]).default("worker"),
+  /** The worker's; unset, the main thread's. An inline actor runs on the main thread and has those. */
+  permissions: WorkerPermissionsSchema.optional(),
 });
 export type ActorSpec = z.output<typeof ActorSpecSchema>;
 

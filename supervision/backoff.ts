@@ -83,3 +83,24 @@ export class Backoff {
     this.#attempt = 0;
   }
 }
+
+/**
+ * The longest a child that crashes at once on every start can take to crash `crashes + 1` times: the sum
+ * of its first `crashes` restart delays, each at its largest jitter. A supervisor whose period is not
+ * longer than this, for `crashes` = its intensity, may restart such a child for ever without giving up.
+ *
+ * @example
+ * ```ts
+ * const options = BackoffOptionsSchema.parse({ minMs: 100, maxMs: 1_000, randomFactor: 0 });
+ * crashLoopSpanMs(5, options); // 100 + 200 + 400 + 800 + 1_000 = 2_500
+ * ```
+ */
+export function crashLoopSpanMs(crashes: number, options: BackoffOptions): number {
+  let total = 0;
+  for (let attempt = 0; attempt < crashes; attempt++) {
+    const delay = backoffDelay(attempt, options, () => 1);
+    if (delay === options.maxMs) return total + (crashes - attempt) * delay; // the rest are capped too
+    total += delay;
+  }
+  return total;
+}

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Backoff, backoffDelay, type BackoffOptions, BackoffOptionsSchema } from "./backoff.ts";
+import {
+  Backoff,
+  backoffDelay,
+  type BackoffOptions,
+  BackoffOptionsSchema,
+  crashLoopSpanMs,
+} from "./backoff.ts";
 
 const optionsArb: fc.Arbitrary<BackoffOptions> = fc.record({
   minMs: fc.integer({ min: 0, max: 10_000 }),
@@ -73,4 +79,18 @@ Deno.test("BackoffOptionsSchema: defaults, and maxMs below minMs is refused", ()
   assert.equal(BackoffOptionsSchema.safeParse({ randomFactor: 1.1 }).success, false);
   assert.equal(BackoffOptionsSchema.safeParse({ resetAfterMs: 0 }).success, false);
   assert.throws(() => new Backoff({ ...defaults, minMs: -1 }));
+});
+
+Deno.test("crashLoopSpanMs adds the first delays at their largest jitter, the capped ones included", () => {
+  const options = BackoffOptionsSchema.parse({ minMs: 100, maxMs: 1_000, randomFactor: 0.5 });
+  // 150, 300, 600, then 1_000 (1_200 capped) for the remaining two.
+  assert.equal(crashLoopSpanMs(5, options), 150 + 300 + 600 + 1_000 + 1_000);
+  assert.equal(crashLoopSpanMs(0, options), 0);
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 80 }), (crashes) => {
+      let sum = 0;
+      for (let i = 0; i < crashes; i++) sum += backoffDelay(i, options, () => 1);
+      return crashLoopSpanMs(crashes, options) === sum;
+    }),
+  );
 });

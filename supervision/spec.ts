@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { MailboxOptionsSchema } from "../runtime/mailbox.ts";
-import { BackoffOptionsSchema } from "./backoff.ts";
+import { BackoffOptionsSchema, crashLoopSpanMs } from "./backoff.ts";
 import { ConfigError } from "../runtime/errors.ts";
 
 /** permanent: always restarted; transient: only after an abnormal exit; temporary: never. */
@@ -98,8 +98,27 @@ export function parseTree(input: unknown): SupervisorSpec {
       throw new ConfigError(`invalid supervision tree: name ${spec.name} is used twice`);
     }
     seen.add(spec.name);
-    if (spec.type === "supervisor") spec.children.forEach(visit);
+    if (spec.type !== "supervisor") return;
+    checkEscalates(spec);
+    spec.children.forEach(visit);
   };
   visit(parsed.data);
   return parsed.data;
+}
+
+/**
+ * Refuses a supervisor that might never give up on a crash loop: its restart window counts crashes, but
+ * each restart waits for the backoff, so if a child crashing on every start needs longer than `periodMs`
+ * for `intensity + 1` crashes, the window never holds more than `intensity` and the loop goes on for ever
+ * instead of escalating (G5).
+ */
+function checkEscalates(spec: SupervisorSpec): void {
+  if (spec.intensity === 0) return;
+  const spanMs = crashLoopSpanMs(spec.intensity, spec.backoff);
+  if (spanMs < spec.periodMs) return;
+  throw new ConfigError(
+    `invalid supervision tree at ${spec.name}: a child crashing on every start may take ${spanMs} ms ` +
+      `(its backoff delays) to crash ${spec.intensity + 1} times, not less than periodMs ${spec.periodMs}, ` +
+      `so the supervisor might restart it for ever; lengthen periodMs or lower intensity or backoff.maxMs`,
+  );
 }

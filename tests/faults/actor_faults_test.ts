@@ -171,15 +171,8 @@ Deno.test({
 Deno.test({
   name: "fault suite: one actor throwing on every message ends the process with exit 1",
   ...requirePostgres,
-  // BUG found by this case, not fixed here: the process never exits ("the process still ran after 75 s
-  // and 10 restarts"). With the root's spec (actors/tree.ts: intensity 10 in 60 s, backoff from 100 ms
-  // doubling to 30 s), supervision/supervisor.ts #onChildExit records each crash in the restart window
-  // but restarts the child only after its backoff, so one child crashes at most 10 times in any 60 s (at
-  // 0, 0.1, 0.3, … 51.1 s, then every 30 s): `#window.record` never sees more than the intensity, and a
-  // crash loop of one actor is restarted every 30 s for ever instead of escalating (G5). Ignored so that
-  // CI stays green until a child crash-looping at the maximum backoff counts as the supervisor giving
-  // up (or the intensity and backoff are made to meet); then delete the `ignore` line.
-  ignore: true,
+  // Found by this case: with the root's old spec (10 in 60 s, backoff up to 30 s) a crash loop of one
+  // actor was restarted every 30 s for ever; supervision/spec.ts now refuses such a spec.
   fn: () =>
     withCaseStore(async (store) => {
       const { dir, sent } = await simFolder({ count: 4, pilots: 50 });

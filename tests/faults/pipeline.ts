@@ -24,8 +24,9 @@ export async function withPipeline<T>(fn: (pipeline: Pipeline) => Promise<T>): P
     const system = new ActorSystem({
       type: "supervisor",
       name: "root",
+      // Never meant to give up: 100 restarts with the default backoff (up to 30 s) take 47 minutes.
       intensity: 100,
-      periodMs: 60_000,
+      periodMs: 3_600_000,
       children: [
         {
           name: SERVICES.store,

@@ -3,13 +3,17 @@
  * previous one (sessions, plans, controllers, kept positions), then sends its summary, the diff's
  * changes and rejected records to the store and the summary to the cache. A body that is not a v3
  * snapshot goes to the store's quarantine with the reason (G3); nothing a snapshot contains can crash the
- * processor. The diff state lives only here: after a restart the next snapshot re-creates every session,
- * which the store's natural keys absorb.
+ * processor. The diff state lives here; a new incarnation (after a crash, or a new process) asks the
+ * store for the state at the newest stored snapshot before its first diff (db/diff_seed.ts), so what
+ * changed meanwhile still becomes events. When the store cannot answer, the first snapshot re-creates
+ * every session, which the store's natural keys absorb, and only the changes in between are missed.
  */
 import { z } from "zod";
-import { defineActor } from "../runtime/actor.ts";
+import { type ActorContext, defineActor } from "../runtime/actor.ts";
+import { describeError } from "../runtime/errors.ts";
 import type { ActorRef } from "../runtime/protocol.ts";
 import { DEFAULT_GRACE_MS, diffSnapshots, type DiffState } from "../feed/diff.ts";
+import { diffStateFromSeed } from "../feed/diff_seed.ts";
 import { type FeedSnapshot, parseSnapshot, summariseSnapshot } from "../feed/parse_snapshot.ts";
 import { feedTimestampMs, peekUpdateTimestamp } from "../feed/timestamp.ts";
 import { findAnomalies, MAX_ANOMALIES } from "../feed/anomalies.ts";
@@ -34,14 +38,18 @@ const ConfigSchema = z.object({
   maxRejectedPerSnapshot: z.number().int().nonnegative().max(100).default(100),
   /** How long a session may be missing from the feed before it counts as ended (feed/diff.ts). */
   graceMs: z.number().int().nonnegative().default(DEFAULT_GRACE_MS),
+  /** How long the first snapshot of an incarnation waits for the store's diff state. */
+  seedTimeoutMs: z.number().int().positive().default(15_000),
 });
 
 interface State {
   store: ActorRef<typeof StoreProtocol>;
   cache: ActorRef<typeof CacheProtocol>;
   front: ActorRef<typeof FrontProtocol>;
-  /** Null until the first snapshot of this incarnation. */
+  /** Null until the first snapshot of this incarnation, unless the store gave it back. */
   diff: DiffState | null;
+  /** The store was asked for the diff state (once per incarnation). */
+  seeded: boolean;
 }
 
 export default defineActor({
@@ -52,8 +60,10 @@ export default defineActor({
     cache: ctx.ref(SERVICES.cache, CacheProtocol),
     front: ctx.ref(SERVICES.front, FrontProtocol),
     diff: null,
+    seeded: false,
   }),
-  handle(state, message, ctx): State {
+  async handle(state, message, ctx): Promise<State> {
+    if (!state.seeded) state = { ...state, seeded: true, diff: await seed(state.store, ctx) };
     const { fetch, raw } = message.body;
     const bytes = new Uint8Array(raw);
     const startedAt = performance.now();
@@ -122,6 +132,32 @@ export default defineActor({
     return { ...state, diff };
   },
 });
+
+/** The diff state at the store's newest snapshot, or null (nothing stored, or no answer: logged). */
+async function seed(
+  store: ActorRef<typeof StoreProtocol>,
+  ctx: ActorContext<typeof ProcessorProtocol, z.output<typeof ConfigSchema>>,
+): Promise<DiffState | null> {
+  try {
+    const answer = await store.ask("store.diffSeed", {}, { timeoutMs: ctx.config.seedTimeoutMs });
+    if (!answer.ok) throw new Error(answer.error);
+    if (answer.seed === null) return null;
+    const { flights, prefiles, controllers, updateTimestamp } = answer.seed;
+    ctx.log.info("diffing on from {at}: {flights} flights, {prefiles} prefiles, {controllers} controllers", {
+      at: updateTimestamp,
+      flights: flights.length,
+      prefiles: prefiles.length,
+      controllers: controllers.length,
+    });
+    return diffStateFromSeed(answer.seed);
+  } catch (error) {
+    ctx.metrics.count("diff_seed_failures_total");
+    ctx.log.warn("no diff state from the store ({error}): the next snapshot starts afresh", {
+      error: describeError(error),
+    });
+    return null;
+  }
+}
 
 /**
  * Diffs a snapshot newer than the state; one that is not newer (the feed going back in time, which the

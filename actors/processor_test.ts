@@ -8,13 +8,19 @@ import { FIXTURES_DIR as FIXTURES } from "../tests/helpers/fixtures.ts";
 
 type StoreMessage = { kind: string; body: unknown };
 
+type SeedAnswer = z.input<(typeof StoreProtocol)["store.diffSeed"]["reply"]>;
+
 async function withProcessor(
   fn: (send: (bytes: Uint8Array) => void, store: StoreMessage[], cache: unknown[]) => Promise<void>,
+  seedAnswer: SeedAnswer = { ok: true, seed: null },
 ) {
   const system = soloActor("processor");
   const store: StoreMessage[] = [];
   const cache: unknown[] = [];
-  system.bus.serve("store", StoreProtocol, (m) => void store.push({ kind: m.kind, body: m.body }));
+  system.bus.serve("store", StoreProtocol, (m) => {
+    if (m.kind === "store.diffSeed") m.reply(seedAnswer);
+    else store.push({ kind: m.kind, body: m.body });
+  });
   system.bus.serve("cache", CacheProtocol, (m) => void cache.push(m.body));
   await system.start();
   try {
@@ -109,4 +115,14 @@ Deno.test("the processor keeps the diff state: pair-a then pair-b sends the sess
     const third = (store[2].body as Snapshot).changes;
     assert.deepEqual([third.events.length, third.flights.cid.length], [0, 0]);
   });
+});
+
+Deno.test("a store that cannot give the diff state back does not stop the processor", async () => {
+  await withProcessor(async (send, store) => {
+    send(await Deno.readFile(FIXTURES + "vatsim-data_2021-04-09T1543Z_pair-a.json"));
+    await waitFor("the snapshot processed", () => store.length === 1);
+    const { changes } = store[0].body as Snapshot;
+    // Diffed afresh: every session of pair-a is new.
+    assert.equal(changes.events.filter((e) => e.type === "FLIGHT_CREATED").length, 1077);
+  }, { ok: false, error: "3 messages wait in the spool" });
 });

@@ -9,6 +9,7 @@ import { DataQuerySchema } from "../db/queries.ts";
 import { normalTimestamp } from "../feed/v3_schema.ts";
 import { anomalySchema, MAX_ANOMALIES } from "../feed/anomalies.ts";
 import { feedEventSchema } from "../feed/diff_events.ts";
+import { DiffSeedSchema } from "../feed/diff_seed.ts";
 
 /** The feed's `update_timestamp`, normalised to ISO with 6 fractional digits (feed/timestamp.ts). */
 const FeedTimestamp = normalTimestamp;
@@ -87,6 +88,17 @@ export const StoreProtocol = defineProtocol({
     body: DataQuerySchema,
     reply: z.discriminatedUnion("ok", [
       z.object({ ok: z.literal(true), value: z.unknown() }),
+      z.object({ ok: z.literal(false), error: z.string() }),
+    ]),
+  },
+  /**
+   * The diff state at the newest stored snapshot (db/diff_seed.ts), asked by a processor that starts:
+   * null when nothing is stored yet; refused while snapshots wait in the spool, as the tables are behind.
+   */
+  "store.diffSeed": {
+    body: z.object({}),
+    reply: z.discriminatedUnion("ok", [
+      z.object({ ok: z.literal(true), seed: DiffSeedSchema.nullable() }),
       z.object({ ok: z.literal(false), error: z.string() }),
     ]),
   },

@@ -22,6 +22,7 @@ import { migrate } from "../db/migrate.ts";
 import { insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshots.ts";
 import { writeSnapshotChanges } from "../db/network.ts";
 import { runDataQuery } from "../db/queries.ts";
+import { readDiffSeed } from "../db/diff_seed.ts";
 import { dropPositionPartitionsBefore, ensurePositionPartitions } from "../db/position_partitions.ts";
 import { deleteEventsBefore } from "../db/event_retention.ts";
 import { deleteAnomaliesBefore, insertAnomalies } from "../db/anomalies.ts";
@@ -135,9 +136,28 @@ export default defineActor({
         const { db } = state;
         try {
           if (db === null) throw new Error("the database is not connected yet");
-          message.reply({ ok: true, value: await state.breaker.call(() => runDataQuery(db, message.body)) });
+          // A read the database refused for its values says nothing of the database's health.
+          const value = await state.breaker.call(() => runDataQuery(db, message.body), {
+            isFailure: (error) => !refusedForGood(error),
+          });
+          message.reply({ ok: true, value });
         } catch (error) {
           ctx.metrics.count("store_query_failures_total", 1, { query: message.body.name });
+          ctx.log.warn("read {query} failed: {error}", {
+            query: message.body.name,
+            error: describeError(error),
+          });
+          message.reply({ ok: false, error: withoutStatement(error) });
+        }
+        return state;
+      }
+      case "store.diffSeed": {
+        const { db } = state;
+        try {
+          if (db === null) throw new Error("the database is not connected yet");
+          if (state.spool.files > 0) throw new Error(`${state.spool.files} messages wait in the spool`);
+          message.reply({ ok: true, seed: await state.breaker.call(() => readDiffSeed(db)) });
+        } catch (error) {
           message.reply({ ok: false, error: describeError(error) });
         }
         return state;
@@ -449,6 +469,11 @@ async function write<T>(
     ctx.log.error("{what} not written: {error}", { what, error: describeError(error) });
     return refusedForGood(error) ? "rejected" : "retry";
   }
+}
+
+/** The reply to a failed read goes out to HTTP clients: the reason, without the statement (that is logged). */
+function withoutStatement(error: unknown): string {
+  return error instanceof DatabaseError ? `${error.name}: ${error.reason}` : describeError(error);
 }
 
 /** SQLSTATE classes 22 (data), 23 (integrity) and 42 (syntax, undefined objects): the same call fails again. */

@@ -40,6 +40,12 @@ const COUNTERS: { name: string; class: ErrorClass; actor: string | null; message
   { name: "feed_fetch_errors_total", class: "feed", actor: "fetcher", message: "feed fetch failed" },
   { name: "snapshots_rejected_total", class: "validation", actor: "processor", message: "snapshot rejected" },
   { name: "records_rejected_total", class: "validation", actor: "processor", message: "records quarantined" },
+  {
+    name: "diff_seed_failures_total",
+    class: "database",
+    actor: "processor",
+    message: "diff state not restored",
+  },
   { name: "store_write_failures_total", class: "database", actor: "store", message: "database write failed" },
   { name: "store_query_failures_total", class: "database", actor: "store", message: "database read failed" },
   { name: "spool_dropped_total", class: "database", actor: "store", message: "spooled message dropped" },

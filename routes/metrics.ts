@@ -29,6 +29,8 @@ const HELP: Record<string, string> = {
   records_rejected_total: "Feed records that failed validation and were quarantined alone.",
   records_flagged_total: "Feed records kept but flagged as implausible, by flag.",
   changes_dropped_total: "Diff rows left out because one snapshot exceeded the per-kind bound.",
+  diff_seed_failures_total:
+    "Processor starts that got no diff state from the store and diffed their first snapshot afresh.",
   events_total: "Typed events (sessions, plans, controllers, ATIS) the diff produced, by type.",
   events_expired_total: "Stored events deleted by the event retention.",
   position_partitions_dropped_total: "Daily position partitions dropped by the position retention.",

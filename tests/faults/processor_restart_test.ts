@@ -31,14 +31,8 @@ function twoSnapshots(): [Uint8Array, Uint8Array] {
 Deno.test({
   name: "fault suite: a processor restart between snapshots loses no plan revision event",
   ...requirePostgres,
-  // BUG found by this case, not fixed here: printed "lost 2, doubled 0, quarantined 0 (expected 0)",
-  // detail {"events rows missing against a clean run": 2}: both plan revisions of the second snapshot. actors/processor.ts keeps the diff state
-  // only in memory and starts each incarnation with `diff: null`, so feed/diff_flights.ts sees every
-  // session as new after a restart: FLIGHT_PLAN_REVISED (and FLIGHT_UPDATED, and FLIGHT_COMPLETED of a
-  // session that ended meanwhile) between the last snapshot before the crash and the first after it are
-  // never emitted (the plan's row in flight_plans is still written). Ignored so that CI stays green until
-  // the processor seeds its state from the store after a restart; then delete the `ignore` line.
-  ignore: true,
+  // Found by this case: a restarted processor diffed against nothing, so both plan revisions of the
+  // second snapshot were lost ("lost 2"); it now asks the store for the state first (db/diff_seed.ts).
   fn: async () => {
     const [first, second] = twoSnapshots();
     const stub = feedStub([{ body: first }]);

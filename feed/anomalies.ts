@@ -51,7 +51,10 @@ export function findAnomalies(input: {
 }): Anomaly[] {
   const { snapshot, previous, atMs } = input;
   const anomalies: Anomaly[] = [];
-  const byCallsign = new Map(snapshot.pilots.map((p) => [p.callsign, p]));
+  // Only flagged pilots are looked up by callsign, and most snapshots flag none.
+  const byCallsign = new Map<string, FeedSnapshot["pilots"][number]>(
+    input.flagged.length === 0 ? [] : snapshot.pilots.map((p) => [p.callsign, p]),
+  );
 
   for (const record of input.flagged) {
     const pilot = byCallsign.get(record.callsign);
@@ -100,9 +103,13 @@ export function findAnomalies(input: {
     }
   }
 
+  // Callsigns used more than once are rare: count first, then look closer at those alone.
+  const uses = new Map<string, number>();
+  for (const { callsign } of snapshot.pilots) uses.set(callsign, (uses.get(callsign) ?? 0) + 1);
   const sessions = new Map<string, Set<string>>();
   const cids = new Map<string, number[]>();
   for (const pilot of snapshot.pilots) {
+    if (uses.get(pilot.callsign) === 1) continue;
     const set = sessions.get(pilot.callsign) ?? new Set();
     set.add(flightKeyString(pilot));
     sessions.set(pilot.callsign, set);

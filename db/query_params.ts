@@ -1,8 +1,21 @@
 /** The shapes of the values the reads accept (db/queries.ts, db/anomalies.ts), shared by the routes. */
 import { z } from "zod";
 
-/** A UTC instant as the routes accept it (any ISO 8601 with an offset). */
-export const Instant = z.iso.datetime({ offset: true });
+/**
+ * Whether PostgreSQL's timestamptz takes an ISO 8601 time: it refuses the year 0000 and offsets past
+ * ±15:59, both of which ISO 8601 (and `z.iso.datetime`) allow. Such a value sent to a read failed it in
+ * the database, and five in a row opened the store's breaker.
+ */
+export function postgresTakes(instant: string): boolean {
+  const offsetHours = /[+-](\d{2}):\d{2}$/.exec(instant)?.[1];
+  return !instant.startsWith("0000-") && (offsetHours === undefined || Number(offsetHours) <= 15);
+}
+
+/** What {@linkcode postgresTakes} refuses, said to a client. */
+export const POSTGRES_RANGE = "must be from the year 0001 on, with an offset of at most ±15:59";
+
+/** A UTC instant as the routes accept it (ISO 8601 with an offset, in PostgreSQL's range). */
+export const Instant = z.iso.datetime({ offset: true }).refine(postgresTakes, POSTGRES_RANGE);
 export const CALLSIGN_PATTERN = /^[A-Z0-9_-]{1,16}$/;
 export const AIRPORT_PATTERN = /^[A-Z0-9]{2,4}$/;
 export const AIRCRAFT_PATTERN = /^[A-Z0-9]{1,4}$/;

@@ -16,6 +16,7 @@ import {
   type DataQueries,
   MAX_PAGE,
 } from "../db/queries.ts";
+import { POSTGRES_RANGE, postgresTakes } from "../db/query_params.ts";
 import { ANOMALY_KINDS } from "../feed/anomalies.ts";
 import { HttpError } from "./errors.ts";
 import type { CacheKind } from "../cache/store.ts";
@@ -33,7 +34,7 @@ export const param = {
   instant: z.iso.datetime({
     offset: true,
     message: "must be an ISO 8601 time with a zone, e.g. 2024-05-01T12:00:00Z",
-  }),
+  }).refine(postgresTakes, POSTGRES_RANGE),
   count: (min: number, max: number) =>
     z.string().regex(/^\d{1,9}$/, { message: "must be a whole number" }).transform(Number).pipe(
       z.number().min(min, { message: `must be at least ${min}` }).max(max, {

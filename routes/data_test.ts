@@ -99,6 +99,9 @@ Deno.test("data routes over pair-a then pair-b", async (t) => {
       await bad("/api/flights?offset=-1", "offset");
       await bad("/api/flights?at=yesterday", "at");
       await bad("/api/flights?at=2021-04-09T16:00:00", "at"); // no zone: which 16:00?
+      // ISO 8601 allows both and PostgreSQL refuses both: a 400 here, not a read the database fails.
+      assert.match(await bad("/api/flights?at=0000-01-01T00:00:00Z", "at"), /year 0001/);
+      assert.match(await bad("/api/flights?at=2024-05-01T12:00:00%2B23:59", "at"), /15:59/);
       await bad("/api/flights?callsign=BAW%25", "callsign");
       await bad("/api/flights?callsign=' or 1=1 --", "callsign");
       await bad("/api/flights?departure=LONDON", "departure");

@@ -49,6 +49,7 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tag: "health" | "data" | "traffic" | "errors" | "events" | "supervision" | "metrics" | "docs";
+  /** Each with an example (`.meta({ examples })`), which the fault suite fills the path with. */
   pathParams?: Record<string, z.ZodType>;
   /** The query parameters, all optional: exactly the shapes the route parses. */
   query?: Record<string, z.ZodType>;
@@ -78,8 +79,10 @@ export const TreeNodeSchema: z.ZodType = z.object({
 const ServiceHealthListSchema = z.array(ServiceHealthSchema);
 const FaultAcceptedSchema = z.object({ name: z.string(), fault: FaultRequestSchema.shape.kind });
 const json = (description: string, schema: z.ZodType, id: string): AnswerDoc => ({ description, schema, id });
-const callsign = { callsign: z.string().describe("a callsign, any case") };
-const name = { name: ActorNameSchema.describe("an actor or supervisor name, e.g. fetcher") };
+const callsign = { callsign: z.string().meta({ description: "a callsign, any case", examples: ["BAW123"] }) };
+const name = {
+  name: ActorNameSchema.meta({ description: "an actor or supervisor name", examples: ["fetcher"] }),
+};
 
 const controlRoutes: RouteDoc[] = ControlActionSchema.options.map((action) => ({
   method: "post",
@@ -304,8 +307,11 @@ export const ROUTE_DOCS: RouteDoc[] = [
     summary: "Closes one of an actor's circuit breakers by hand (after the message it is handling)",
     tag: "supervision",
     pathParams: {
-      name: ActorNameSchema.describe("an actor name, e.g. store"),
-      breaker: ActorNameSchema.describe("a breaker the actor reports in its health, e.g. database"),
+      name: ActorNameSchema.meta({ description: "an actor name", examples: ["store"] }),
+      breaker: ActorNameSchema.meta({
+        description: "a breaker the actor reports in its health",
+        examples: ["database"],
+      }),
     },
     control: true,
     answers: {

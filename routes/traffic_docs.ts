@@ -12,9 +12,12 @@ import { ErrorBodySchema } from "./errors.ts";
 import type { AnswerDoc, RouteDoc } from "./route_docs.ts";
 import { TRAFFIC_QUERIES } from "./traffic.ts";
 
-const icao = { icao: z.string().describe("an ICAO airport code, any case, e.g. EGLL") };
+const icao = { icao: z.string().meta({ description: "an ICAO airport code, any case", examples: ["EGLL"] }) };
 const region = {
-  region: z.string().describe("an ICAO code prefix (EG, K) or a box west,south,east,north in degrees"),
+  region: z.string().meta({
+    description: "an ICAO code prefix or a box west,south,east,north in degrees",
+    examples: ["EG", "K", "-10,35,30,60"],
+  }),
 };
 // The traffic tag gets no automatic 503: the airport lookup reads no database, the others say it here.
 const unavailable: AnswerDoc = {

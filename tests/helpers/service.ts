@@ -15,6 +15,8 @@ export interface LogLine {
 
 export interface RunningService {
   url: string;
+  /** The child's process id (its threads, the actors' workers, are in the same process). */
+  pid: number;
   logs: LogLine[];
   /** Everything the process wrote that was not a JSON log line (e.g. a crash). */
   otherOutput: string[];
@@ -90,6 +92,7 @@ export async function startService(env: Record<string, string>): Promise<Running
   };
   return {
     url,
+    pid: child.pid,
     logs,
     otherOutput,
     getJson,

@@ -86,7 +86,15 @@ async function refuseBadTokens(service: RunningService): Promise<void> {
   // The token in its header opens the same routes (a closed breaker's reset changes nothing).
   const reset = controlRoutes().find((route) => route.path.includes("/breakers/"));
   assert.ok(reset, "the breaker reset route is documented");
-  const response = await fetch(`${service.url}${fillPath(reset)}`, {
+  const path = fillPath(reset);
+  // An actor's breakers are known once its heartbeat has reported them; until then the route says 404.
+  await service.waitForJson<{ breakers: { actor: string; name: string }[] }>(
+    "/api/errors/circuit-breakers",
+    `the breaker of ${path} reported`,
+    ({ breakers }) =>
+      breakers.some((b) => path === `/api/supervision/actors/${b.actor}/breakers/${b.name}/reset`),
+  );
+  const response = await fetch(`${service.url}${path}`, {
     method: "POST",
     headers: { Authorization: `Bearer ${CONTROL_TOKEN}` },
   });

@@ -71,6 +71,8 @@ interface State {
   publishedAt: number;
   /** A snapshot was stored after the hot views were last read. */
   storedSincePublish: boolean;
+  /** Why the database last refused a write for good (set when `write` answers "rejected"). */
+  refusal: string;
 }
 
 type Context = ActorContext<typeof StoreProtocol, z.output<typeof ConfigSchema>>;
@@ -101,6 +103,7 @@ export default defineActor({
       publishPending: false,
       publishedAt: -Infinity,
       storedSincePublish: false,
+      refusal: "",
     };
     reportSpool(state, ctx);
     await connect(state, ctx);
@@ -192,7 +195,10 @@ async function passThrough(state: State, ctx: Context, message: SpooledMessage):
   const { entry, dropped } = await state.spool.append(encodeSpooled(message), spooledLabel(message), {
     sync: false,
   });
-  const outcome = await writeMessage(state, ctx, message);
+  let outcome: Outcome | "dropped" = await writeMessage(state, ctx, message);
+  if (outcome === "rejected") {
+    outcome = await quarantineWhole(state, ctx, message, `the database refused it: ${state.refusal}`);
+  }
   // With no entry, `dropped` is this message alone, too large for the spool: that matters only if it
   // had to wait.
   if (entry !== null || outcome === "retry") { for (const gone of dropped) droppedFromSpool(ctx, gone); }
@@ -201,12 +207,8 @@ async function passThrough(state: State, ctx: Context, message: SpooledMessage):
       await state.spool.sync(entry);
       ctx.metrics.count("spool_spooled_total");
     }
-  } else {
-    if (entry !== null) await state.spool.remove(entry);
-    if (outcome === "rejected") {
-      const name = entry?.name ?? spooledLabel(message);
-      droppedFromSpool(ctx, { name, bytes: entry?.bytes ?? 0, reason: "the database refused it" });
-    }
+  } else if (entry !== null) {
+    await state.spool.remove(entry);
   }
   reportSpool(state, ctx);
   if (state.spool.files > 0) scheduleDrain(state, ctx);
@@ -340,17 +342,22 @@ async function drain(
     const interrupted = await spool.beginAttempt(entry);
     if (interrupted >= MAX_INTERRUPTED_ATTEMPTS) {
       await spool.endAttempt();
+      const reason = `writing it crashed the store ${interrupted} times`;
+      if (await quarantineWhole(state, ctx, decoded.message, reason) === "retry") break;
       await spool.remove(entry);
-      droppedFromSpool(ctx, { ...entry, reason: `writing it crashed the store ${interrupted} times` });
       continue;
     }
     const outcome = await writeMessage(state, ctx, decoded.message);
     await spool.endAttempt();
     if (outcome === "retry") break;
-    await spool.remove(entry);
     if (outcome === "rejected") {
-      droppedFromSpool(ctx, { ...entry, reason: "the database refused it" });
-    } else if (entry.name !== fresh?.entry.name) {
+      const reason = `the database refused it: ${state.refusal}`;
+      if (await quarantineWhole(state, ctx, decoded.message, reason) === "retry") break;
+      await spool.remove(entry);
+    } else {
+      await spool.remove(entry);
+    }
+    if (outcome === "written" && entry.name !== fresh?.entry.name) {
       // Only messages that waited count as replayed; the fresh one passed straight through.
       replayed++;
       ctx.metrics.count("spool_replayed_total");
@@ -411,6 +418,43 @@ function reportSpool(state: State, ctx: Context): void {
   ctx.metrics.gauge("spool_bytes", state.spool.bytes);
 }
 
+/**
+ * A snapshot the database will never take goes to the quarantine whole, as the message the store was
+ * sent (JSON, capped like any quarantined body), with the reason: kept for a person to look at rather
+ * than lost (G3). Only when the quarantine refuses it too is it dropped, counted and logged. "retry"
+ * when the database cannot be reached just now: the message stays in the spool.
+ */
+async function quarantineWhole(
+  state: State,
+  ctx: Context,
+  message: SpooledMessage,
+  reason: string,
+): Promise<"written" | "retry" | "dropped"> {
+  const label = spooledLabel(message);
+  const raw = encodeSpooled(message);
+  if (message.kind === "store.snapshot") {
+    const { fetch, summary } = message.body;
+    const outcome = await write(state, ctx, `quarantine of snapshot ${label}`, (db) =>
+      insertQuarantine(db, {
+        source: fetch.source,
+        scope: "snapshot",
+        section: null,
+        reason: `snapshot not stored, ${reason}`,
+        raw,
+        updateTimestamp: summary.updateTimestamp,
+      }));
+    if (outcome === "retry") return "retry";
+    if (outcome !== "rejected") {
+      ctx.metrics.count("snapshots_quarantined_total");
+      ctx.log.error("snapshot {label} quarantined whole: {reason}", { label, reason });
+      return "written";
+    }
+    reason = `${reason}; its quarantine too: ${state.refusal}`;
+  }
+  droppedFromSpool(ctx, { name: label, bytes: raw.byteLength, reason });
+  return "dropped";
+}
+
 function droppedFromSpool(ctx: Context, entry: DroppedEntry): void {
   ctx.metrics.count("spool_dropped_total");
   ctx.log.error("spooled message {name} ({bytes} bytes) dropped: {reason}", { ...entry });
@@ -467,7 +511,9 @@ async function write<T>(
     }
     ctx.metrics.count("store_write_failures_total");
     ctx.log.error("{what} not written: {error}", { what, error: describeError(error) });
-    return refusedForGood(error) ? "rejected" : "retry";
+    if (!refusedForGood(error)) return "retry";
+    state.refusal = describeError(error);
+    return "rejected";
   }
 }
 

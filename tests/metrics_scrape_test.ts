@@ -84,8 +84,10 @@ Deno.test({
       const checked = await checkMetrics(text);
       assert.equal(checked.output, "", `promtool check metrics says:\n${checked.output}`);
       assert.equal(checked.code, 0);
-    } finally {
+      // Here, not in `finally`: a failed stop there would hide the assertion that failed above.
       assert.equal(await service.stop(), 0);
+    } finally {
+      await service.kill();
       await Deno.remove(feed, { recursive: true });
       await Deno.remove(dataDir, { recursive: true });
     }

@@ -136,6 +136,7 @@ function mounts(config: ComposeConfig, service: string): string[] {
 const SERVICES = ["app", "grafana", "postgres", "prometheus", "redis"];
 const secrets = {
   POSTGRES_PASSWORD: `pg-${crypto.randomUUID()}`,
+  GRAFANA_DB_PASSWORD: `gfdb-${crypto.randomUUID()}`,
   GRAFANA_ADMIN_PASSWORD: `gf-${crypto.randomUUID()}`,
   CONTROL_TOKEN: `control-${crypto.randomUUID()}`,
   READ_TOKEN: `read-${crypto.randomUUID()}`,
@@ -215,14 +216,21 @@ Deno.test({
           [postgres.POSTGRES_USER, postgres.POSTGRES_DB, postgres.POSTGRES_PASSWORD],
           ["vatsim", "vatsim", secrets.POSTGRES_PASSWORD],
         );
-        assert.equal(services.grafana.environment.POSTGRES_PASSWORD, secrets.POSTGRES_PASSWORD);
+        // Grafana logs in as the read-only role, and never learns the collector's password.
+        assert.equal(postgres.GRAFANA_DB_PASSWORD, secrets.GRAFANA_DB_PASSWORD);
+        assert.equal(services.grafana.environment.GRAFANA_DB_PASSWORD, secrets.GRAFANA_DB_PASSWORD);
+        assert.equal(services.grafana.environment.POSTGRES_PASSWORD, undefined);
         assert.equal(services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD, secrets.GRAFANA_ADMIN_PASSWORD);
       },
     );
 
     await t.step("state lives in named volumes; Prometheus and Grafana read their config read-only", () => {
       assert.deepEqual(mounts(config, "app"), ["app-data:/data"]);
-      assert.deepEqual(mounts(config, "postgres"), ["postgres-data:/var/lib/postgresql/data"]);
+      assert.deepEqual(mounts(config, "postgres").sort(), [
+        "./deploy/postgres/grafana_reader.sql:/opt/vatsim/grafana_reader.sql:ro",
+        "./deploy/postgres/initdb:/docker-entrypoint-initdb.d:ro",
+        "postgres-data:/var/lib/postgresql/data",
+      ]);
       assert.deepEqual(mounts(config, "prometheus").sort(), [
         "./deploy/prometheus:/etc/prometheus:ro",
         "prometheus-data:/prometheus",
@@ -244,7 +252,7 @@ Deno.test({
   ignore: version === null && !IN_CI,
   async fn() {
     assert.ok(version, "docker-compose is not installed (CI installs it: apt-get install docker-compose)");
-    for (const name of ["POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"]) {
+    for (const name of ["POSTGRES_PASSWORD", "GRAFANA_DB_PASSWORD", "GRAFANA_ADMIN_PASSWORD"]) {
       // As .env.example has it (empty): a copy that was not filled in stops here.
       const others = Object.fromEntries(Object.entries(secrets).filter(([key]) => key !== name));
       const result = await withEnvFile(others, (envFile) => composeConfig(envFile));

@@ -1,10 +1,11 @@
 /**
  * The SQL of the provisioned Grafana dashboards: every panel and variable query is the exact text of a
  * file in sql/queries/grafana/ (each file used), and each returns rows from the real schema filled by a
- * replay of pair-a then pair-b, with Grafana's variables and macros expanded as Grafana does.
+ * replay of pair-a then pair-b, with Grafana's variables and macros expanded as Grafana does, read as the
+ * read-only role Grafana logs in as (deploy/postgres/grafana_reader.sql), which may write nothing.
  */
 import assert from "node:assert/strict";
-import { openDatabase } from "../db/database.ts";
+import { type Database, openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import { dashboardQueries } from "../deploy/grafana/dashboard_queries.ts";
 import { requirePostgres, withTempDatabase } from "./helpers/postgres.ts";
@@ -133,51 +134,99 @@ Deno.test("every SQL query of the dashboards is the text of a file in sql/querie
   }
 });
 
+/**
+ * Makes Grafana's role in the database at `url` with deploy/postgres/grafana_reader.sql, through psql as
+ * the postgres image's init script does, and runs `fn` with a connection as that role (trust auth here,
+ * so no password is checked). The role is cluster-wide: it is dropped again afterwards.
+ */
+async function withReader<T>(url: string, owner: Database, fn: (reader: Database) => Promise<T>): Promise<T> {
+  const reader = `grafana_reader_test_${crypto.randomUUID().slice(0, 8)}`;
+  const target = new URL(url);
+  const psql = await new Deno.Command("psql", {
+    args: [
+      url,
+      "-q",
+      ...["-v", `reader=${reader}`, "-v", "reader_password=unused-with-trust"],
+      ...["-v", `owner=${decodeURIComponent(target.username)}`, "-v", `database=${target.pathname.slice(1)}`],
+      ...["-f", new URL("../deploy/postgres/grafana_reader.sql", import.meta.url).pathname],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(psql.code, 0, new TextDecoder().decode(psql.stderr));
+  target.username = reader;
+  target.password = "";
+  try {
+    const db = await openDatabase({ url: target.href, dataDir: "" });
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await owner.query(`drop owned by ${reader}`);
+    await owner.query(`drop role ${reader}`);
+  }
+}
+
 Deno.test({
   name: "every SQL query of the dashboards returns rows from a replay of pair-a then pair-b [postgres]",
   ...requirePostgres,
   fn: (t) =>
     withTempDatabase(async (url) => {
-      const db = await openDatabase({ url, dataDir: "" });
+      const owner = await openDatabase({ url, dataDir: "" });
       try {
-        await migrate(db);
-        await replayFixtures(db, [PAIR_A, PAIR_B]);
-        const [span] = await db.query<{ first: Date; last: Date }>(
-          "select min(update_timestamp) as first, max(update_timestamp) as last from snapshots",
-        );
-        // The range one would pick around the data, a minute either side (Grafana's times are milliseconds).
-        const range = {
-          from: new Date(span.first.getTime() - 60_000),
-          to: new Date(span.last.getTime() + 60_000),
-        };
-        const variables = new Map<string, Record<string, string>>();
-        const queries = (await dashboardQueries()).filter((q) => q.source === "postgres");
-        for (const query of queries) {
-          await t.step(`${query.dashboard}: ${query.where}`, async () => {
-            const own = variables.get(query.dashboard) ?? {};
-            const interval = query.minInterval ?? DEFAULT_INTERVAL;
-            const sql = expandGrafana(query.text, range, {
-              ...own,
-              __interval: interval,
-              __interval_ms: String(intervalSeconds(interval) * 1000),
-            });
-            const rows = await db.query(sql);
-            assert.ok(rows.length > 0, `no rows from:\n${sql}`);
-            const columns = Object.keys(rows[0]);
-            if (query.format === "time_series") {
-              assert.ok(columns.includes("time"), "a time series without time");
-            }
-            for (const column of query.columns) {
-              assert.ok(columns.includes(column), `no column ${column}`);
-            }
-            // Panels after it take the variable's first value, as Grafana does when none was chosen.
-            if (query.variable) {
-              variables.set(query.dashboard, { ...own, [query.variable]: String(rows[0][columns[0]]) });
-            }
+        // The role comes first, as on a new compose volume: the tables are made after it, by migrations.
+        await withReader(url, owner, async (db) => {
+          await migrate(owner);
+          await replayFixtures(owner, [PAIR_A, PAIR_B]);
+          await readEveryQuery(t, db);
+          await t.step("the reader writes nothing, even when it asks for a read-write session", async () => {
+            await assert.rejects(db.query("delete from flights"), /read-only transaction/);
+            await db.query("set default_transaction_read_only = off");
+            await assert.rejects(db.query("delete from flights"), /permission denied/);
+            await assert.rejects(db.query("create table mine (x int)"), /permission denied/);
           });
-        }
+        });
       } finally {
-        await db.close();
+        await owner.close();
       }
     }),
 });
+
+async function readEveryQuery(t: Deno.TestContext, db: Database): Promise<void> {
+  const [span] = await db.query<{ first: Date; last: Date }>(
+    "select min(update_timestamp) as first, max(update_timestamp) as last from snapshots",
+  );
+  // The range one would pick around the data, a minute either side (Grafana's times are milliseconds).
+  const range = {
+    from: new Date(span.first.getTime() - 60_000),
+    to: new Date(span.last.getTime() + 60_000),
+  };
+  const variables = new Map<string, Record<string, string>>();
+  const queries = (await dashboardQueries()).filter((q) => q.source === "postgres");
+  for (const query of queries) {
+    await t.step(`${query.dashboard}: ${query.where}`, async () => {
+      const own = variables.get(query.dashboard) ?? {};
+      const interval = query.minInterval ?? DEFAULT_INTERVAL;
+      const sql = expandGrafana(query.text, range, {
+        ...own,
+        __interval: interval,
+        __interval_ms: String(intervalSeconds(interval) * 1000),
+      });
+      const rows = await db.query(sql);
+      assert.ok(rows.length > 0, `no rows from:\n${sql}`);
+      const columns = Object.keys(rows[0]);
+      if (query.format === "time_series") {
+        assert.ok(columns.includes("time"), "a time series without time");
+      }
+      for (const column of query.columns) {
+        assert.ok(columns.includes(column), `no column ${column}`);
+      }
+      // Panels after it take the variable's first value, as Grafana does when none was chosen.
+      if (query.variable) {
+        variables.set(query.dashboard, { ...own, [query.variable]: String(rows[0][columns[0]]) });
+      }
+    });
+  }
+}

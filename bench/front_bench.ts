@@ -14,7 +14,9 @@ import { createApp } from "../routes/app.ts";
 import { HotViews } from "../routes/hot_views.ts";
 import { fakeDeps } from "../routes/test_deps.ts";
 import { FIXTURES_DIR } from "../tests/helpers/fixtures.ts";
-import { median, round } from "./stats.ts";
+import { type LoadResult, runLoad } from "./load_generator.ts";
+import { ms, type Row, row } from "./report.ts";
+import { median, round, thousands } from "./stats.ts";
 
 const PEAK = "vatsim-data_2021-04-24T1528Z_ctp-westbound-peak.json";
 const FLIGHTS = 2_000;
@@ -22,14 +24,6 @@ const FLIGHTS = 2_000;
 const CONNECTIONS = 16;
 export const FRONT_RPS_GOAL = 0.8;
 export const FRONT_P99_GOAL_MS = 5;
-
-interface LoadResult {
-  requests: number;
-  failures: number;
-  bytesPerResponse: number;
-  rps: number;
-  p99Ms: number;
-}
 
 export interface FrontReport {
   flights: number;
@@ -82,17 +76,6 @@ async function flightPage(): Promise<FlightPage> {
   return FlightPageSchema.parse({ snapshot: at, total: FLIGHTS, limit: FLIGHTS, offset: 0, flights });
 }
 
-async function load(url: string, seconds: number, connections: number): Promise<LoadResult> {
-  const script = new URL("./http_load.ts", import.meta.url).pathname;
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", script, url, `${seconds}`, `${connections}`],
-  }).output();
-  if (code !== 0) throw new Error(`the load generator failed: ${new TextDecoder().decode(stderr)}`);
-  const result = JSON.parse(new TextDecoder().decode(stdout)) as LoadResult;
-  if (result.failures > 0) throw new Error(`${result.failures} requests to ${url} did not answer 200`);
-  return result;
-}
-
 export async function frontBench(
   { quick, progress }: { quick: boolean; progress: (line: string) => void },
 ): Promise<FrontReport> {
@@ -127,8 +110,8 @@ export async function frontBench(
       for (const [phase, connections] of [["throughput", CONNECTIONS], ["latency", 1]] as const) {
         for (const name of ["app", "bare"] as const) {
           const path = name === "app" ? "/api/flights" : "/";
-          const result = await load(
-            `http://127.0.0.1:${servers[name].addr.port}${path}`,
+          const result = await runLoad(
+            [`http://127.0.0.1:${servers[name].addr.port}${path}`],
             warm ? 1 : seconds,
             connections,
           );
@@ -160,4 +143,27 @@ export async function frontBench(
     ratio,
     met: { ratio: ratio >= FRONT_RPS_GOAL, p99: app.p99Ms < FRONT_P99_GOAL_MS },
   };
+}
+
+/** The report's rows. */
+export function frontRows(front: FrontReport): Row[] {
+  const page = `GET /api/flights, ${front.flights.toLocaleString("en-US")} flights from the hot view`;
+  return [
+    row("front", {
+      measure: `${page}: requests per second (${front.connections} connections)`,
+      result: thousands(front.app.rps),
+      baseline: `${thousands(front.bare.rps)} bare Deno.serve, same bytes`,
+      ratio: `${front.ratio}`,
+      goal: `≥ ${FRONT_RPS_GOAL}`,
+      met: front.met.ratio,
+    }),
+    row("front", {
+      measure: `${page}: latency p99 (1 connection)`,
+      result: ms(front.app.p99Ms),
+      baseline: `${ms(front.bare.p99Ms)} bare Deno.serve`,
+      ratio: `${round(front.app.p99Ms / front.bare.p99Ms)}`,
+      goal: `< ${FRONT_P99_GOAL_MS} ms`,
+      met: front.met.p99,
+    }),
+  ];
 }

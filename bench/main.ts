@@ -1,16 +1,29 @@
 /**
- * `deno task bench`: the runtime's two headline numbers against plain-worker baselines measured in the
- * same run, then the collector's (bench/collector_bench.ts) against a bare COPY script, then the HTTP
- * front's hot route against a bare Deno.serve (bench/front_bench.ts), printed as Markdown tables, then as
- * one JSON line (also written to .bench/report.json).
- * Missed goals are reported, not failures; the exit code is non-zero only when the bench itself fails.
+ * `deno task bench`: one report of every figure, each next to its baseline measured in the same run, the
+ * ratio, the goal and whether it is met, printed as one Markdown table at the end and written as JSON to
+ * .bench/report.json (the rows, and each section's raw numbers). Sections:
  *
- * `--quick` runs a small version (for checking the bench, not for numbers).
+ * - bus: typed bus messages per second between two actors against raw postMessage relayed by the main
+ *   thread; crash: crash → replacement answers an ask, against a plain new Worker();
+ * - collector (bench/collector_bench.ts): fetched → committed on PostgreSQL against a bare COPY script,
+ *   and replay speed;
+ * - front (bench/front_bench.ts): GET /api/flights through the app against a bare Deno.serve;
+ * - load (bench/load_bench.ts): the hot routes while the service ingests 10,000 simulated pilots, against
+ *   the same routes without ingest, and ingest latency with and without that HTTP load; RSS;
+ * - memory (bench/memory_bench.ts): RSS with the embedded store under peak traffic, against the floor of
+ *   a Deno process with five empty workers.
+ *
+ * The last four run in fresh processes (bench/section.ts), so none measures what an earlier one left
+ * behind. Missed goals are reported, not failures; the exit code is non-zero only when the bench itself
+ * fails. `--quick` runs a small version (for checking the bench, not for numbers).
  */
 import { busContender, type Contender, rawContender } from "./bus_throughput.ts";
 import { BACKOFF, crashLatency, type CrashSample } from "./crash_latency.ts";
 import { type CollectorReport, collectorRows } from "./collector_bench.ts";
-import { FRONT_P99_GOAL_MS, FRONT_RPS_GOAL, type FrontReport } from "./front_bench.ts";
+import { type FrontReport, frontRows } from "./front_bench.ts";
+import { type LoadReport, loadRows } from "./load_bench.ts";
+import { type MemoryReport, memoryRows } from "./memory_bench.ts";
+import { markdownTable, ms, type Row, row } from "./report.ts";
 import { runSection } from "./section.ts";
 import { median, round, summarise, thousands } from "./stats.ts";
 
@@ -134,77 +147,62 @@ async function restarts() {
   };
 }
 
-type Report = {
-  bus: Awaited<ReturnType<typeof throughput>>;
-  crash: Awaited<ReturnType<typeof restarts>>;
-  collector: CollectorReport;
-};
+type BusReport = Awaited<ReturnType<typeof throughput>>;
+type CrashReport = Awaited<ReturnType<typeof restarts>>;
 
-function table({ bus, crash }: Report): string {
-  const ms = (value: number) => `${value} ms`;
-  const pair = (s: { p50: number; p99: number }) => `${ms(s.p50)} / ${ms(s.p99)}`;
-  const rows = [
-    ["measure", "result", "baseline (same run)", "ratio", "goal", "met"],
-    [
-      `typed bus tell, actor A → actor B (${thousands(bus.messages)} msgs, median of ${bus.rounds})`,
-      `${thousands(bus.msgsPerSec.bus.median)} msg/s`,
-      `${thousands(bus.msgsPerSec.rawRelay.median)} msg/s raw postMessage relayed via main`,
-      `bus/raw ${bus.ratio} (paired ${bus.pairedRatio})`,
-      `≥ ${bus.goal}`,
-      yes(bus.met),
-    ],
-    [
-      "raw postMessage A → B over a MessagePort (no main thread; for reference)",
-      `${thousands(bus.msgsPerSec.rawPort.median)} msg/s`,
-      "—",
-      `bus/port ${bus.ratioToDirectPort}`,
-      "—",
-      "—",
-    ],
-    [
-      `crash → replacement answers an ask, p50 (${crash.crashes} crashes, backoff 0, 1 warm spare)`,
-      ms(crash.totalMs.p50),
-      `${ms(crash.spawnBaselineMs.p50)} plain new Worker() to first message, p50`,
-      `${crash.ratioP50}`,
-      "—",
-      "—",
-    ],
-    [
-      "crash → replacement answers an ask, p99",
-      ms(crash.totalMs.p99),
-      `${ms(crash.spawnBaselineMs.p99)} plain new Worker(), p99`,
-      `${crash.ratioP99}`,
-      `< ${crash.goalP99Ms} ms`,
-      yes(crash.met),
-    ],
-    [
-      `  the same with no spare worker, p50 / p99 (${crash.coldCrashes} crashes)`,
-      pair(crash.coldTotalMs),
-      "—",
-      `spare/none p99 ${round(crash.totalMs.p99 / crash.coldTotalMs.p99)}`,
-      "—",
-      "—",
-    ],
-    ["  crash ordered → host noticed (p50 / p99)", pair(crash.noticeMs), "—", "—", "—", "—"],
-    ["  noticed → replacement start() called (p50 / p99)", pair(crash.decideMs), "—", "—", "—", "—"],
-    [
-      "  start() → replacement started: spawn (p50 / p99)",
-      pair(crash.spawnMs),
-      `${pair(crash.spawnBaselineMs)} plain new Worker()`,
-      `${round(crash.spawnMs.p50 / crash.spawnBaselineMs.p50)}`,
-      "—",
-      "—",
-    ],
-    ["  started → ask answered (p50 / p99)", pair(crash.answerMs), "—", "—", "—", "—"],
+function busRows(bus: BusReport): Row[] {
+  return [
+    row("bus", {
+      measure: `typed bus tell, actor A → actor B in two workers (${thousands(bus.messages)} zod-validated ` +
+        `msgs, receiver prefetch ${bus.receiverPrefetch}, median of ${bus.rounds} rounds)`,
+      result: `${thousands(bus.msgsPerSec.bus.median)} msg/s`,
+      baseline: `${thousands(bus.msgsPerSec.rawRelay.median)} msg/s raw postMessage relayed via main`,
+      ratio: `${bus.ratio} (paired ${bus.pairedRatio})`,
+      goal: `≥ ${bus.goal}`,
+      met: bus.met,
+    }),
+    row("bus", {
+      measure: "  raw postMessage A → B over a MessagePort (no main thread; for reference)",
+      result: `${thousands(bus.msgsPerSec.rawPort.median)} msg/s`,
+      ratio: `bus/port ${bus.ratioToDirectPort}`,
+    }),
   ];
-  return markdown(rows);
 }
 
-const yes = (met: boolean) => (met ? "yes" : "**no**");
-
-function markdown(rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(rows[0]), line(rows[0].map(() => "---")), ...rows.slice(1).map(line)].join("\n");
+function crashRows(crash: CrashReport): Row[] {
+  const pair = (s: { p50: number; p99: number }) => `${ms(s.p50)} / ${ms(s.p99)}`;
+  const at = (fields: Parameters<typeof row>[1]) => row("crash", fields);
+  return [
+    at({
+      measure: `crash → replacement answers an ask, p50 (${crash.crashes} crashes, backoff 0, 1 warm spare)`,
+      result: ms(crash.totalMs.p50),
+      baseline: `${ms(crash.spawnBaselineMs.p50)} plain new Worker() to first message`,
+      ratio: `${crash.ratioP50}`,
+    }),
+    at({
+      measure: "crash → replacement answers an ask, p99",
+      result: ms(crash.totalMs.p99),
+      baseline: `${ms(crash.spawnBaselineMs.p99)} plain new Worker()`,
+      ratio: `${crash.ratioP99}`,
+      goal: `< ${crash.goalP99Ms} ms`,
+      met: crash.met,
+    }),
+    at({
+      measure: `  the same with no spare worker, p50 / p99 (${crash.coldCrashes} crashes)`,
+      result: pair(crash.coldTotalMs),
+      baseline: `${pair(crash.totalMs)} with the spare`,
+      ratio: `none/spare p99 ${round(crash.coldTotalMs.p99 / crash.totalMs.p99)}`,
+    }),
+    at({ measure: "  crash ordered → host noticed (p50 / p99)", result: pair(crash.noticeMs) }),
+    at({ measure: "  noticed → replacement start() called (p50 / p99)", result: pair(crash.decideMs) }),
+    at({
+      measure: "  start() → replacement started: spawn (p50 / p99)",
+      result: pair(crash.spawnMs),
+      baseline: `${pair(crash.spawnBaselineMs)} plain new Worker()`,
+      ratio: `${round(crash.spawnMs.p50 / crash.spawnBaselineMs.p50)}`,
+    }),
+    at({ measure: "  started → ask answered (p50 / p99)", result: pair(crash.answerMs) }),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -212,99 +210,55 @@ async function main(): Promise<void> {
   progress(`bus throughput: ${thousands(MESSAGES)} msgs, ${WARMUP_ROUNDS} warm-up + ${ROUNDS} rounds`);
   const bus = await throughput();
   const crash = await restarts();
-  // Each in a fresh process (bench/section.ts), so neither measures the heap and workers left before it.
+  // Each in a fresh process (bench/section.ts), so none measures the heap and workers left before it.
   const collector = await runSection<CollectorReport>("collector", quick);
   const front = await runSection<FrontReport>("front", quick);
+  const load = await runSection<LoadReport | { skipped: string }>("load", quick);
+  const memory = await runSection<MemoryReport>("memory", quick);
+  const rows = [
+    ...busRows(bus),
+    ...crashRows(crash),
+    ...collectorRows(collector),
+    ...frontRows(front),
+    ...loadRows(load),
+    ...memoryRows(memory),
+  ];
   const report = {
-    bench: "runtime",
+    bench: "collector",
     at: new Date().toISOString(),
     deno: Deno.version.deno,
     cores: navigator.hardwareConcurrency,
+    loadAverage: Deno.loadavg(),
     quick,
     durationMs: Math.round(performance.now() - startedAt),
-    bus,
-    crash,
-    collector,
-    front,
+    rows,
+    sections: { bus, crash, collector, front, load, memory },
   };
   const dir = new URL("../.bench/", import.meta.url);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(new URL("report.json", dir), JSON.stringify(report, null, 2) + "\n");
-  console.log(`\n## Runtime bench (Deno ${report.deno}, ${report.cores} cores${quick ? ", quick" : ""})\n`);
-  console.log(table(report));
+  const missed = rows.filter((r) => r.met === false).length;
+  const goals = rows.filter((r) => r.met !== null).length;
   console.log(
-    `\nBus baseline: ${bus.baseline}; the runtime routes worker → main → worker, so this is the fair one.` +
-      ` The bus sender tells ${bus.chunk} items per handled message, ${bus.inFlight} such messages in flight;` +
-      ` the receiver has prefetch ${bus.receiverPrefetch} (default 32) and the default mailbox (1000), with` +
-      " backpressure on its item kind." +
-      ` Bus per round: ${bus.msgsPerSec.bus.rounds.map(thousands).join(", ")} msg/s;` +
-      ` raw relay: ${bus.msgsPerSec.rawRelay.rounds.map(thousands).join(", ")};` +
-      ` raw port: ${bus.msgsPerSec.rawPort.rounds.map(thousands).join(", ")}.`,
+    `\n## Bench report (Deno ${report.deno}, ${report.cores} cores, load average at the end ` +
+      `${report.loadAverage.map((l) => round(l, 1)).join(" ")}, ${round(report.durationMs / 60_000, 1)} min` +
+      `${quick ? ", quick" : ""})\n`,
   );
-  console.log(
-    `Crash: backoff minMs ${BACKOFF.minMs}, maxMs ${BACKOFF.maxMs} (no delay); crashes ${crash.spacingMs} ms` +
-      " apart; the replacement starts in the system's warm spare worker (the default, 1 spare), which is" +
-      ` made again 100 ms after it is taken; total min ${crash.totalMs.min}` +
-      ` ms, p90 ${crash.totalMs.p90} ms, max ${crash.totalMs.max} ms.\n`,
-  );
-  console.log("## Collector bench (PostgreSQL, the real actors in their workers)\n");
-  console.log(
-    markdown([
-      ["measure", "result", "baseline (same run)", "ratio", "goal", "met"],
-      ...collectorRows(collector),
-    ]),
-  );
-  if (!("skipped" in collector)) {
-    const { peak, replay } = collector;
-    console.log(
-      `\nPeak: the recording, then ${
-        peak.snapshots - 1
-      } variants 15 s apart (every pilot moved along its heading,` +
-        ` about 5 reconnecting per snapshot), fetched by the fetcher from a folder every ${peak.spacingMs} ms;` +
-        ` committed = the NOTIFY of a bench trigger on snapshots, delivered after COMMIT. The first` +
-        ` ${peak.warmup} steady snapshots are warm-up; ${peak.queuedLeftOut} later ones fetched before the previous` +
-        ` commit were left out. Steady min ${peak.steadyMs.min} ms, p90 ${peak.steadyMs.p90} ms, max ${peak.steadyMs.max}` +
-        ` ms. Simulator: ${replay.snapshots} snapshots rendered beforehand, fetched every 1 ms, rate from the` +
-        " second commit to the last. Written to .bench/report.json.\n",
-    );
-  }
-  console.log(
-    `## Front bench (GET /api/flights, ${thousands(front.flights)} flights, ${
-      thousands(front.bytes)
-    } bytes, ${thousands(front.gzipBytes)} gzipped)\n`,
-  );
-  console.log(
-    markdown([["measure", "result", "baseline (same run)", "ratio", "goal", "met"], ...frontRows(front)]),
-  );
-  console.log(
-    `\nThe app serves the hot view through every middleware (request counting, routing, ETag), gzipped as` +
-      " the client accepts; the baseline is a bare Deno.serve answering the same bytes and headers." +
-      ` Requests per second: median of ${front.rounds}` +
-      ` rounds with ${front.connections} keep-alive connections; latency: one connection, so it is the` +
-      " server's time and not the queue's. Load from bench/http_load.ts in its own process.\n",
-  );
-  console.log(JSON.stringify(report));
+  console.log(markdownTable(rows));
+  console.log(`\n${goals - missed} of ${goals} goals met. ${notes(bus, crash)}`);
+  console.log("Written to .bench/report.json (these rows, and every section's raw numbers).");
 }
 
-function frontRows(front: FrontReport): string[][] {
-  return [
-    [
-      `requests per second (${front.connections} connections)`,
-      thousands(front.app.rps),
-      `${thousands(front.bare.rps)} bare Deno.serve`,
-      `${front.ratio}`,
-      `≥ ${FRONT_RPS_GOAL}`,
-      yes(front.met.ratio),
-    ],
-    [
-      "latency p99 (1 connection)",
-      `${front.app.p99Ms} ms`,
-      `${front.bare.p99Ms} ms bare Deno.serve`,
-      `${round(front.app.p99Ms / front.bare.p99Ms)}`,
-      `< ${FRONT_P99_GOAL_MS} ms`,
-      yes(front.met.p99),
-    ],
-  ];
+/** What the table has no room for: how the runtime's two figures were taken. */
+function notes(bus: BusReport, crash: CrashReport): string {
+  return `Bus: the sender tells ${bus.chunk} items per handled message, ${bus.inFlight} such messages in` +
+    ` flight, to a receiver with the default mailbox (1000) and backpressure on its item kind; per round` +
+    ` ${bus.msgsPerSec.bus.rounds.map(thousands).join(", ")} msg/s, raw relay` +
+    ` ${
+      bus.msgsPerSec.rawRelay.rounds.map(thousands).join(", ")
+    }. Crash: crashes ${crash.spacingMs} ms apart,` +
+    ` the replacement starts in the system's warm spare worker (made again 100 ms after it is taken);` +
+    ` total min ${crash.totalMs.min} ms, p90 ${crash.totalMs.p90} ms, max ${crash.totalMs.max} ms.`;
 }
 
 try {

@@ -7,8 +7,10 @@
  */
 import { collectorBench } from "./collector_bench.ts";
 import { frontBench } from "./front_bench.ts";
+import { loadBench } from "./load_bench.ts";
+import { memoryBench } from "./memory_bench.ts";
 
-const SECTIONS = { collector: collectorBench, front: frontBench };
+const SECTIONS = { collector: collectorBench, front: frontBench, load: loadBench, memory: memoryBench };
 export type Section = keyof typeof SECTIONS;
 
 /** Runs `name` in a child process and returns its report. */

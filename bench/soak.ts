@@ -21,6 +21,7 @@
  * printed too.
  *
  *   deno task soak --minutes 60 [--pilots 2000] [--every 60] [--warmup-minutes 5] [--out .bench/soak.json]
+ *   deno task soak --summarise .bench/soak.json     (a saved run's closing lines again)
  */
 import { startFastFeed } from "./fast_feed.ts";
 import { HeapProbe, type HeapUsage } from "./inspector.ts";
@@ -77,7 +78,12 @@ export interface SoakReport {
   last: SoakSample;
   maxRssAfterWarmup: number;
   maxRss: number;
+  /** Last sample against the first after the warm-up. */
   growthPct: number;
+  /** The least-squares line through the samples after the warm-up: its rise over them, in % of its start. */
+  trendPct: number;
+  /** Each isolate's heap used: first sample after the warm-up, last, and the trend as above. */
+  heaps: { name: string; first: number; last: number; trendPct: number }[];
   goals: typeof SOAK_GOALS;
   met: { rss: boolean; growth: boolean };
 }
@@ -144,15 +150,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       const code = await service.stop();
       if (code !== 0) options.progress(`the service ended with exit code ${code}`);
     }
-    const after = samples.filter((s) => s.atMs >= warmupMs);
-    const baseline = after[0] ?? samples[0];
-    const last = samples[samples.length - 1];
-    const maxRss = Math.max(...readings.map(([, bytes]) => bytes));
-    const maxRssAfterWarmup = Math.max(
-      ...readings.filter(([at]) => at >= warmupMs).map(([, bytes]) => bytes),
-    );
-    const growthPct = round(((last.rss - baseline.rss) / baseline.rss) * 100, 1);
-    return {
+    return analyse({
       minutes: options.minutes,
       pilots: options.pilots,
       everyMs,
@@ -160,20 +158,77 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       firstStartRss,
       startRss,
       samples,
-      storedPerSecond: round(last.stored / (last.atMs / 1000), 2),
+      readings,
       served: feed.served,
-      baseline,
-      last,
-      maxRssAfterWarmup,
-      maxRss,
-      growthPct,
-      goals: SOAK_GOALS,
-      met: { rss: maxRssAfterWarmup < SOAK_GOALS.rssMb * 1e6, growth: growthPct < SOAK_GOALS.growthPct },
-    };
+    });
   } finally {
     await feed.close();
     await Deno.remove(dataDir, { recursive: true });
   }
+}
+
+type Measured = Pick<
+  SoakReport,
+  "minutes" | "pilots" | "everyMs" | "warmupMs" | "firstStartRss" | "startRss" | "samples" | "served"
+>;
+
+/**
+ * The figures of a run from its samples (and the RSS read between them, when kept): also used to
+ * summarise a saved report again (`--summarise <report.json>`).
+ */
+export function analyse(run: Measured & { readings?: [number, number][] }): SoakReport {
+  const { samples, warmupMs } = run;
+  const readings = run.readings ??
+    [[0, run.startRss], ...samples.map((s): [number, number] => [s.atMs, s.rss])];
+  const after = samples.filter((s) => s.atMs >= warmupMs);
+  const steady = after.length > 0 ? after : samples;
+  const baseline = steady[0];
+  const last = samples[samples.length - 1];
+  const maxRssAfterWarmup = Math.max(...readings.filter(([at]) => at >= warmupMs).map(([, bytes]) => bytes));
+  const growthPct = round(((last.rss - baseline.rss) / baseline.rss) * 100, 1);
+  const names = [...new Set(steady.flatMap((s) => s.workers.map((w) => w.name)))];
+  const heapOf = (s: SoakSample, name: string) =>
+    name === "main" ? s.mainHeap : s.workers.find((w) => w.name === name)?.used;
+  const heaps = ["main", ...names].map((name) => {
+    const points = steady.flatMap((s): [number, number][] => {
+      const used = heapOf(s, name);
+      return used === undefined ? [] : [[s.atMs, used]];
+    });
+    return {
+      name,
+      first: points[0]?.[1] ?? 0,
+      last: points[points.length - 1]?.[1] ?? 0,
+      trendPct: trend(points),
+    };
+  });
+  return {
+    ...run,
+    storedPerSecond: round(last.stored / (last.atMs / 1000), 2),
+    baseline,
+    last,
+    maxRssAfterWarmup,
+    maxRss: Math.max(...readings.map(([, bytes]) => bytes)),
+    growthPct,
+    trendPct: trend(steady.map((s) => [s.atMs, s.rss])),
+    heaps,
+    goals: SOAK_GOALS,
+    met: { rss: maxRssAfterWarmup < SOAK_GOALS.rssMb * 1e6, growth: growthPct < SOAK_GOALS.growthPct },
+  };
+}
+
+/** The rise of the least-squares line through `points` from the first to the last, in % of its start. */
+function trend(points: [number, number][]): number {
+  if (points.length < 2) return 0;
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  const [firstX] = points[0];
+  const [lastX] = points[n - 1];
+  const start = meanY + slope * (firstX - meanX);
+  return round((slope * (lastX - firstX) / start) * 100, 1);
 }
 
 function ended(status: Deno.CommandStatus): never {
@@ -247,14 +302,22 @@ export function verdictLines(report: SoakReport): string[] {
       mb(report.startRss)
     } MB; max ${mb(report.maxRss)} MB, max after warm-up ${mb(report.maxRssAfterWarmup)} MB ` +
     `(goal < ${SOAK_GOALS.rssMb} MB): ${yes(report.met.rss)}`,
-    `soak: RSS growth ${report.growthPct >= 0 ? "+" : ""}${report.growthPct} % from ${
-      mb(report.baseline.rss)
-    } MB at ${at(report.baseline)} (after warm-up) to ${mb(report.last.rss)} MB at ${at(report.last)} ` +
+    `soak: RSS growth ${signed(report.growthPct)} % from ${mb(report.baseline.rss)} MB at ${
+      at(report.baseline)
+    } (after warm-up) to ${mb(report.last.rss)} MB at ${at(report.last)} ` +
     `(goal < ${SOAK_GOALS.growthPct} % over ${SOAK_GOALS.overMinutes} min)${short}: ${
       yes(report.met.growth)
     }`,
+    `soak: RSS trend (least squares through the ${
+      report.samples.filter((s) => s.atMs >= report.warmupMs).length
+    } samples after warm-up) ${signed(report.trendPct)} % over them`,
+    `soak: heap used after warm-up → end, MB (trend): ${
+      report.heaps.map((h) => `${h.name} ${mb(h.first)} → ${mb(h.last)} (${signed(h.trendPct)} %)`).join(", ")
+    }`,
   ];
 }
+
+const signed = (value: number) => `${value >= 0 ? "+" : ""}${value}`;
 
 /** `--name value` or `--name=value`; undefined when absent. */
 function flag(args: string[], name: string): string | undefined {
@@ -263,7 +326,11 @@ function flag(args: string[], name: string): string | undefined {
   return args[at].includes("=") ? args[at].slice(args[at].indexOf("=") + 1) : args[at + 1];
 }
 
-if (import.meta.main) {
+if (import.meta.main && flag(Deno.args, "summarise") !== undefined) {
+  // A saved report's closing lines again, with the figures recomputed from its samples.
+  const saved = JSON.parse(await Deno.readTextFile(flag(Deno.args, "summarise") as string)) as SoakReport;
+  for (const line of verdictLines(analyse(saved))) console.log(line);
+} else if (import.meta.main) {
   const args = Deno.args;
   const number = (name: string) => {
     const raw = flag(args, name);

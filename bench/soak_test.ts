@@ -24,6 +24,8 @@ Deno.test("deno task soak --minutes 0.2 prints its samples and verdict and exits
     }
     assert.match(text, /^soak: RSS growth [+-][\d.]+ % from /m);
     assert.match(text, /^soak: RSS first start \(initdb\) [\d.]+ MB; /m);
+    assert.match(text, /^soak: RSS trend \(least squares through the \d+ samples after warm-up\) /m);
+    assert.match(text, /^soak: heap used after warm-up → end, MB \(trend\): main /m);
     const report = JSON.parse(await Deno.readTextFile(out));
     assert.equal(report.samples.length, 4);
     assert.equal(typeof report.growthPct, "number");

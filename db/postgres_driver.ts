@@ -24,19 +24,31 @@ export async function openPostgres(url: string, settings: DriverSettings): Promi
   const { target, redact } = inspectUrl(url);
   // The URL goes first so its host, port, user, password and database win over PG* variables; the
   // options below are set explicitly so PGMAX, PGCONNECT_TIMEOUT and friends cannot change them.
-  const sql = postgres(url, {
-    max: POOL_SIZE,
-    connect_timeout: settings.connectTimeoutMs / 1000,
-    prepare: true,
-    fetch_types: true,
-    debug: false,
-    types: postgresTypes,
-    onnotice: () => {},
-    connection: {
-      statement_timeout: settings.queryTimeoutMs,
-      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
-    },
-  });
+  const newPool = () =>
+    postgres(url, {
+      max: POOL_SIZE,
+      connect_timeout: settings.connectTimeoutMs / 1000,
+      prepare: true,
+      fetch_types: true,
+      debug: false,
+      types: postgresTypes,
+      onnotice: () => {},
+      connection: {
+        statement_timeout: settings.queryTimeoutMs,
+        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+      },
+    });
+  let sql = newPool();
+  let closed = false;
+  /**
+   * Replaces the pool after a reserved connection was lost: that connection may neither be used nor
+   * handed back (see `transaction`), and the old pool would wait for it until its end timed out.
+   */
+  const retire = (pool: postgres.Sql) => {
+    if (pool !== sql || closed) return;
+    sql = newPool();
+    void pool.end({ timeout: 0 }).catch(() => {});
+  };
   const deadlineMs = settings.queryTimeoutMs + DEADLINE_GRACE_MS;
 
   const settle = (pending: Promise<postgres.RowList<postgres.Row[]>>, text: string): Promise<Outcome> =>
@@ -74,7 +86,8 @@ export async function openPostgres(url: string, settings: DriverSettings): Promi
     kind: "postgres",
     query: queryable((text, params) => run(sql, text, params)).query,
     async transaction(fn) {
-      const reserving = sql.reserve().catch((error: unknown) => {
+      const pool = sql;
+      const reserving = pool.reserve().catch((error: unknown) => {
         throw fromDriverError(error, "begin", redact);
       });
       const reserved = await acquireWithin(
@@ -84,11 +97,30 @@ export async function openPostgres(url: string, settings: DriverSettings): Promi
         () => deadlineError("begin", deadlineMs),
       );
       let last: Promise<unknown> = Promise.resolve();
+      // Once the connection is gone nothing more may be sent on it or handed back to its pool: npm:postgres
+      // 3.4.9 writes to a closed reserved connection from a setImmediate that throws out of reach of any
+      // catch (porsager/postgres#1208), and a released dead one is put back among the open connections,
+      // where every later query on it hangs. So its pool is retired and a new one takes the next calls.
+      let lost: DatabaseError | null = null;
+      const noteLost = (error: unknown) => {
+        if (lost === null && error instanceof DatabaseError && connectionLost(error)) lost = error;
+      };
       const session = {
-        run(text: string, params?: unknown[]) {
+        run(text: string, params?: unknown[]): Promise<Outcome> {
+          if (lost !== null) {
+            return Promise.reject(
+              new DatabaseError(`the connection was lost: ${lost.reason}`, {
+                statement: text,
+                code: lost.code,
+              }),
+            );
+          }
           const outcome = run(reserved, text, params);
-          last = outcome.then(() => undefined, () => undefined);
-          return outcome;
+          last = outcome.then(() => undefined, noteLost);
+          return outcome.catch((error: unknown) => {
+            noteLost(error);
+            throw error;
+          });
         },
       };
       try {
@@ -96,14 +128,25 @@ export async function openPostgres(url: string, settings: DriverSettings): Promi
       } finally {
         // The deadline may have abandoned the final commit or rollback while the server still works on
         // it: return the connection only once it has answered, never while it is inside a transaction.
-        void last.then(() => reserved.release());
+        void last.then(() => lost === null ? reserved.release() : retire(pool));
       }
     },
     async close() {
+      closed = true;
       // Statements still running get one query timeout to finish, then their sockets are destroyed.
       await sql.end({ timeout: settings.queryTimeoutMs / 1000 });
     },
   };
+}
+
+/**
+ * Whether a failure took the connection with it: the driver's own connection codes, a socket error
+ * (ECONNRESET, EPIPE, …), or a server error of class 08 (connection exception) or 57P (the server is
+ * shutting down, which ends the session). A statement error or a timeout leaves the connection usable.
+ */
+function connectionLost(error: DatabaseError): boolean {
+  if (error.timedOut || error.code === undefined) return false;
+  return /^(CONNECTION_|CONNECT_TIMEOUT$|E[A-Z]+$|08|57P)/.test(error.code);
 }
 
 /** Checks the URL and derives a printable target (never the password) and a redactor for messages. */

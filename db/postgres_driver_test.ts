@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseError, openDatabase } from "./database.ts";
+import postgres from "postgres";
 import { requirePostgres, withTempDatabase } from "../tests/helpers/postgres.ts";
 
 const SECRET = "hunter2-not-a-real-password";
@@ -151,6 +152,37 @@ Deno.test({
         for (const [name, value] of saved) {
           value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
         }
+      }
+    }),
+});
+
+Deno.test({
+  // npm:postgres 3.4.9 (porsager/postgres#1208): a statement sent on a reserved connection after its
+  // socket closed throws from a setImmediate, out of reach of any catch, and ends the process (in the
+  // service: the store's worker, with the messages it had been handed). The rollback after a failed
+  // statement was such a statement.
+  name: "a transaction whose connection dies fails with a DatabaseError, and the pool goes on",
+  ...requirePostgres,
+  fn: () =>
+    withTempDatabase(async (url) => {
+      const db = await openDatabase({ url, dataDir: "" });
+      const killer = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const error = await failure(db.transaction(async (tx) => {
+          const [{ pid }] = await tx.query<{ pid: number }>("select pg_backend_pid() as pid");
+          await killer`select pg_terminate_backend(${pid})`;
+          await tx.query("select 1");
+        }));
+        assert.ok(error instanceof DatabaseError && !error.timedOut, String(error));
+        // A tick for the driver's deferred writes, where the crash came from.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        for (let i = 0; i < 8; i++) assert.deepEqual(await db.query("select 1 as one"), [{ one: 1 }]);
+        for (let i = 0; i < 4; i++) {
+          assert.deepEqual(await db.transaction((tx) => tx.query("select 2 as two")), [{ two: 2 }]);
+        }
+      } finally {
+        await killer.end({ timeout: 1 });
+        await db.close();
       }
     }),
 });

@@ -312,25 +312,31 @@ export class ActorProcess implements Child, Endpoint {
     queueMicrotask(() => this.#pump());
   }
 
-  /** Hands queued messages to the instance, up to the prefetch window, as one postMessage. */
+  /**
+   * Hands queued messages to the instance, up to the prefetch window, as one postMessage. A message whose
+   * buffers move (transferred, not copied) goes only when nothing is in flight ahead of it: if the worker
+   * then dies, it is the message in hand (a possible poison, dead-lettered like any other) and never one
+   * still waiting behind it, whose buffers would be gone with the thread (`lostTransfer`).
+   */
   #pump(): void {
     this.#pumpQueued = false;
     const instance = this.#instance;
     if (!instance || this.status !== "running") return;
-    const room = this.spec.prefetch - this.#inflight.system.length - this.#inflight.user.length;
-    if (room > 0 && this.mailbox.depth > 0) {
-      const now = Date.now();
-      const deliver: Envelope[] = [];
-      for (const env of this.mailbox.take(room)) {
-        if (env.deadline !== undefined && now > env.deadline) {
-          this.#dead(env, "deadline_exceeded", `deadline passed ${now - env.deadline} ms ago in the mailbox`);
-        } else {
-          this.#inflight[laneOf(env.kind)].push(env);
-          deliver.push(env);
-        }
+    let inflight = this.#inflight.system.length + this.#inflight.user.length;
+    const now = Date.now();
+    const deliver: Envelope[] = [];
+    for (let next = this.mailbox.peek(); next !== undefined; next = this.mailbox.peek()) {
+      if (inflight >= this.spec.prefetch || (moves(next) && inflight > 0)) break;
+      const [env] = this.mailbox.take(1);
+      if (env.deadline !== undefined && now > env.deadline) {
+        this.#dead(env, "deadline_exceeded", `deadline passed ${now - env.deadline} ms ago in the mailbox`);
+        continue;
       }
-      if (deliver.length > 0) instance.post({ t: "deliver", envelopes: deliver });
+      this.#inflight[laneOf(env.kind)].push(env);
+      deliver.push(env);
+      inflight++;
     }
+    if (deliver.length > 0) instance.post({ t: "deliver", envelopes: deliver });
     if (this.#held.size > 0 && this.mailbox.hasRoom) {
       for (const sender of this.#held) this.deps.bus.flow(sender, this.name, false);
       this.#held.clear();
@@ -423,4 +429,9 @@ export class ActorProcess implements Child, Endpoint {
     this.deps.bus.deadLetters.recordEnvelope(env, reason, detail);
     if (env.ask) this.deps.bus.replyError(env, reason, detail);
   }
+}
+
+/** Whether delivering the envelope moves buffers to the worker's thread. */
+function moves(env: Envelope): boolean {
+  return (env.transfer?.length ?? 0) > 0;
 }

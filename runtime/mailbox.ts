@@ -93,6 +93,11 @@ export class Mailbox {
     return { status: "rejected", policy, detail: `mailbox ${why} (capacity ${this.options.capacity})` };
   }
 
+  /** The message {@link take} would hand out next, left in place. */
+  peek(): Envelope | undefined {
+    return this.#system.peek() ?? this.#user.peek();
+  }
+
   /** Takes up to `max` messages, system lane first, then moves parked messages into the freed room. */
   take(max: number): Envelope[] {
     const out: Envelope[] = [];

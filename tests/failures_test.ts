@@ -64,6 +64,23 @@ Deno.test("a handler that hangs is a poison message: dead-lettered, not redelive
   });
 });
 
+Deno.test("messages whose buffers move are not handed to a worker busy with another: a hang loses none", async () => {
+  await withSystem(tree([probe("worker", { heartbeatMs: 200 })]), async ({ system }) => {
+    const worker = system.ref("worker", ProbeProtocol);
+    worker.tell("probe.hang", { ms: 800 });
+    // Handed to the hung thread along with the hang, their buffers would have gone down with it.
+    for (let i = 1; i <= 3; i++) {
+      const bytes = new Uint8Array(1024).buffer;
+      worker.tell("probe.add_bytes", { n: i, bytes }, { transfer: [bytes] });
+    }
+    await waitFor("replacement", () => system.actor("worker")?.incarnation === 2);
+    assert.deepEqual(await worker.ask("probe.seen", {}, { timeoutMs: 2_000 }), { ns: [1, 2, 3] });
+    const lost = system.bus.deadLetters.recent().filter((d) => d.reason === "lost_on_crash");
+    assert.deepEqual(lost, []);
+    await waitFor("the zombie thread to end", () => system.zombies.list().length === 0, 5_000);
+  });
+});
+
 Deno.test("a message with a bad body or unknown kind goes to dead letters and the actor keeps running", async () => {
   await withSystem(tree([probe("strict")]), async ({ system }) => {
     const strict = system.ref("strict", ProbeProtocol);

@@ -14,6 +14,8 @@ export const ProbeProtocol = defineProtocol({
     reply: z.object({ text: z.string(), name: z.string(), incarnation: z.number() }),
   },
   "probe.add": { body: z.object({ n: z.number().int() }) },
+  /** A probe.add whose body carries a buffer, sent moved (transferred) rather than copied. */
+  "probe.add_bytes": { body: z.object({ n: z.number().int(), bytes: z.instanceof(ArrayBuffer) }) },
   "probe.total": { body: z.object({}), reply: z.object({ total: z.number(), adds: z.number() }) },
   "probe.throw": { body: z.object({ message: z.string() }) },
   "probe.reject": { body: z.object({}) },
@@ -69,6 +71,12 @@ export default defineActor({
         return state;
       case "probe.add":
         if (ctx.config.addDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.config.addDelayMs));
+        return {
+          total: state.total + message.body.n,
+          adds: state.adds + 1,
+          seen: [...state.seen, message.body.n],
+        };
+      case "probe.add_bytes":
         return {
           total: state.total + message.body.n,
           adds: state.adds + 1,

@@ -82,8 +82,9 @@ export class PostgresCluster {
       `-p ${this.port}`,
       "-c listen_addresses=127.0.0.1",
       `-c unix_socket_directories=${this.dir}`,
+      // fsync off only skips the flush to disk, which matters when the machine itself goes down. Commits
+      // stay synchronous: an immediate stop or a kill would otherwise lose commits already acknowledged.
       "-c fsync=off",
-      "-c synchronous_commit=off",
       "-c full_page_writes=off",
       "-c max_connections=40",
     ].join(" ");
@@ -104,6 +105,40 @@ export class PostgresCluster {
   /** A clean, fast shutdown: open connections are ended, as when an operator stops the database. */
   async stop(): Promise<void> {
     await run(`${BIN_DIR}/pg_ctl`, ["stop", "-D", `${this.dir}/data`, "-m", "fast", "-w", "-t", "30"]);
+  }
+
+  /**
+   * `pg_ctl stop -m immediate`: the server quits at once without a checkpoint, every connection cut
+   * mid-statement, as in a crash; the next start recovers from the WAL.
+   */
+  async stopImmediate(): Promise<void> {
+    await run(`${BIN_DIR}/pg_ctl`, ["stop", "-D", `${this.dir}/data`, "-m", "immediate", "-w", "-t", "30"]);
+  }
+
+  /**
+   * Freezes the server (SIGSTOP to the postmaster, then to every process it started: each backend is a
+   * process group of its own, so one signal to a group would miss them). Connections stay open and
+   * new ones are accepted by the kernel, but nothing answers, as when a host hangs. Returns the pids.
+   */
+  async freeze(): Promise<number[]> {
+    const postmaster = await this.#postmasterPid();
+    if (postmaster === null) throw new Error("the server is not running");
+    // The postmaster first, so that it starts no new backend while its children are being stopped.
+    Deno.kill(postmaster, "SIGSTOP");
+    const pids = [postmaster, ...childPids(postmaster)];
+    for (const pid of pids.slice(1)) Deno.kill(pid, "SIGSTOP");
+    return pids;
+  }
+
+  /** Lets a frozen server run again (SIGCONT to the processes {@link freeze} stopped). */
+  thaw(pids: readonly number[]): void {
+    for (const pid of [...pids].reverse()) {
+      try {
+        Deno.kill(pid, "SIGCONT");
+      } catch {
+        // It has exited meanwhile.
+      }
+    }
   }
 
   /** The postmaster dies at once (SIGKILL), as in a crash; the next start recovers from the WAL. */
@@ -149,6 +184,23 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pids whose parent is `parent`, from /proc (Linux). */
+function childPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      // The command name, field 2, is in parentheses and may hold spaces: the parent pid follows it.
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === parent) pids.push(Number(entry.name));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return pids;
 }
 
 /** A port nothing listens on now (the OS picks it; a race with another process is unlikely). */

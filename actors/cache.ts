@@ -1,6 +1,7 @@
 /**
  * The cache: keeps the latest good snapshot summary for the front, in memory, and judges whether the
- * feed is stale (feed/staleness.ts) from the snapshots and from the repeats the fetcher reports. It also
+ * feed is stale (feed/staleness.ts) from the snapshots and from the repeats the fetcher reports, timed
+ * on arrival by performance.now(): the host's clock may be set back or ahead meanwhile. It also
  * keeps the hot views the store reads after each stored snapshot (db/hot_views.ts) in Redis or memory,
  * and hands them to the front. One value per kind plus a fixed-size verdict state, so its size is fixed
  * (G4). A restart empties the summary until the next snapshot arrives.
@@ -37,6 +38,8 @@ const ConfigSchema = z.object({
 
 interface State {
   latest: LatestSnapshot | null;
+  /** When the latest arrived, by performance.now(). */
+  latestAt: number | null;
   staleness: StalenessState;
   options: StalenessOptions;
   store: ResilientStore;
@@ -52,21 +55,30 @@ export default defineActor({
     const store = await openCacheStore({ redisUrl: ctx.config.redisUrl ?? undefined });
     const options = { ...DEFAULT_STALENESS, sameTimestampMs: ctx.config.staleAfterMs };
     const front = ctx.ref(SERVICES.front, FrontProtocol);
-    return { latest: null, staleness: initialStaleness(), options, store, front, degraded: false };
+    return {
+      latest: null,
+      latestAt: null,
+      staleness: initialStaleness(),
+      options,
+      store,
+      front,
+      degraded: false,
+    };
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
       case "cache.put": {
         const { summary, fetch } = message.body;
+        const at = performance.now();
         // An older snapshot (out of order, or the feed going back in time) or a collapsed one never wins.
         const { state: staleness, accepted } = observeSnapshot(state.staleness, {
           updateTimestamp: summary.updateTimestamp,
           pilots: summary.pilots,
-          at: fetch.fetchedAt,
+          at,
         }, state.options);
         logChange(state.staleness, staleness, state.options, ctx.log);
         if (!accepted) return { ...state, staleness };
-        return { ...state, latest: { summary, fetch, receivedAt: Date.now() }, staleness };
+        return { ...state, latest: { summary, fetch, receivedAt: Date.now() }, latestAt: at, staleness };
       }
       case "cache.views": {
         const { views } = message.body;
@@ -85,8 +97,8 @@ export default defineActor({
         return { ...state, degraded: health.degraded };
       }
       case "cache.seen": {
-        const { updateTimestamp, seenAt } = message.body;
-        const staleness = observeRepeat(state.staleness, { updateTimestamp, at: seenAt });
+        const { updateTimestamp } = message.body;
+        const staleness = observeRepeat(state.staleness, { updateTimestamp, at: performance.now() });
         logChange(state.staleness, staleness, state.options, ctx.log);
         return { ...state, staleness };
       }
@@ -96,6 +108,7 @@ export default defineActor({
       case "cache.status":
         message.reply({
           latest: state.latest,
+          latestAgeMs: state.latestAt === null ? null : Math.max(0, performance.now() - state.latestAt),
           feed: verdict(state.staleness, state.options),
           store: state.store.health(),
         });

@@ -149,10 +149,7 @@ async function forward(
     ctx.metrics.count("snapshots_duplicate_total", 1, { stage: "fetcher" });
     ctx.span?.addEvent("duplicate", { "snapshot.update_timestamp": timestamp });
     ctx.log.debug("duplicate snapshot {timestamp} from {source}", { timestamp, source: fetched.info.source });
-    ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.seen", {
-      updateTimestamp: timestamp,
-      seenAt: fetched.info.fetchedAt,
-    });
+    ctx.ref(SERVICES.cache, CacheProtocol).tell("cache.seen", { updateTimestamp: timestamp });
     return;
   }
   const { bytes } = fetched;

@@ -25,7 +25,7 @@ Deno.test("replays a folder in name order, moves each body once, and drops bodie
     assert.equal(m.body.fetch.bytes, m.body.raw.byteLength);
     received.push({ source: m.body.fetch.source, text: new TextDecoder().decode(m.body.raw) });
   });
-  const repeats: { updateTimestamp: string; seenAt: number }[] = [];
+  const repeats: { updateTimestamp: string }[] = [];
   system.bus.serve("cache", CacheProtocol, (m) => {
     if (m.kind === "cache.seen") repeats.push(m.body);
   });

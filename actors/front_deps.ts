@@ -98,6 +98,9 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
   const cache = system.ref(SERVICES.cache, CacheProtocol);
   const store = system.ref(SERVICES.store, StoreProtocol);
   const timeoutMs = options.askTimeoutMs ?? 1_000;
+  // Quiet time is measured by performance.now(), never by differences of Date.now(): a host clock set
+  // back would hide a feed that stopped, one set ahead would flag a feed that runs.
+  const createdAt = performance.now();
   const metric = (name: string, labels: Record<string, string> = {}) => system.bus.metrics.get(name, labels);
 
   return {
@@ -124,10 +127,11 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
     async status(): Promise<Omit<StatusReport, "version" | "uptimeSeconds">> {
       const degraded: string[] = [];
       let latest: LatestSnapshot | null = null;
+      let latestAgeMs: number | null = null;
       let verdict: FeedVerdict = { stale: false };
       try {
         const status = await cache.ask("cache.status", {}, { timeoutMs });
-        ({ latest, feed: verdict } = status);
+        ({ latest, latestAgeMs, feed: verdict } = status);
         if (status.store.degraded) degraded.push(`cache: ${status.store.reason ?? "degraded"}`);
       } catch (error) {
         degraded.push(`cache: ${describeError(error)}`);
@@ -144,7 +148,7 @@ export function collectorFrontDeps(system: ActorSystem, options: CollectorFrontO
       if (spooled > 0) degraded.push(`store: ${spooled} messages spooled until the database takes them`);
       const now = Date.now();
       const summary = latest?.summary ?? null;
-      const quietMs = now - (latest?.receivedAt ?? options.startedAt);
+      const quietMs = latestAgeMs ?? performance.now() - createdAt;
       if (!verdict.stale && quietMs > options.staleAfterMs) {
         verdict = { stale: true, reason: `no new snapshot for ${Math.round(quietMs / 1000)} s` };
       }

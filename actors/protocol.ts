@@ -147,7 +147,8 @@ export const CacheProtocol = defineProtocol({
   /** The hot views as of a stored snapshot, from the store: kept, and handed to the front (moved). */
   "cache.views": { body: HotViewsBodySchema },
   /** The fetcher got a snapshot whose update_timestamp it had seen already (it goes no further). */
-  "cache.seen": { body: z.object({ updateTimestamp: FeedTimestamp, seenAt: z.number() }) },
+  /** A repeat the fetcher dropped; the cache times it on arrival, by a clock that never jumps. */
+  "cache.seen": { body: z.object({ updateTimestamp: FeedTimestamp }) },
   /** The latest good snapshot: one that went back in time or whose pilot count collapsed is not. */
   "cache.latest": { body: z.object({}), reply: LatestSnapshotSchema.nullable() },
   /** The latest good snapshot and the staleness verdict, for /api/status. */
@@ -155,6 +156,11 @@ export const CacheProtocol = defineProtocol({
     body: z.object({}),
     reply: z.object({
       latest: LatestSnapshotSchema.nullable(),
+      /**
+       * How long ago the latest was received, by a clock that never jumps (performance.now): the
+       * wall-clock `receivedAt` is for showing, and a host clock set back or ahead would skew it.
+       */
+      latestAgeMs: z.number().nonnegative().nullable(),
       feed: FeedVerdictSchema,
       /** Where the cache keeps the records, and whether that works as configured. */
       store: z.object({

@@ -1,7 +1,9 @@
 /**
  * Whether the feed can be trusted as "now": it is stale when one `update_timestamp` keeps coming back for
  * too long, when a snapshot goes back in time, or when the pilot count collapses from one step to the
- * next. Pure: the caller keeps the state and feeds it observations with their wall-clock times.
+ * next. A feed whose clock was set back and runs on from there is followed after a few snapshots: a
+ * clock that ran hours fast must not make the feed stale until it catches up. Pure: the caller keeps
+ * the state and feeds it observations with their times, from a clock that never jumps (performance.now).
  */
 import { feedTimestampMs } from "./timestamp.ts";
 
@@ -16,12 +18,20 @@ export interface StalenessOptions {
    * longer than this is therefore accepted as the new state.
    */
   collapseWindowMs: number;
+  /**
+   * This many snapshots in a row behind the last good one, each newer than the one before, mean the
+   * feed's clock was set back and runs on from there: the last of them is accepted as the present. One
+   * stale copy from a lagging mirror never is; several in a row, with no fresher one between, are the
+   * only feed there is.
+   */
+  clockSetBackAfter: number;
 }
 
 export const DEFAULT_STALENESS: StalenessOptions = {
   sameTimestampMs: 120_000,
   collapseBase: 100,
   collapseWindowMs: 10 * 60_000,
+  clockSetBackAfter: 3,
 };
 
 export interface StalenessState {
@@ -31,11 +41,18 @@ export interface StalenessState {
   good: { updateTimestamp: string; pilots: number } | null;
   /** Why the last snapshot was refused; cleared by the next good one. */
   refused: string | null;
+  /** The run of snapshots behind the last good one so far: the newest of them and how many. */
+  behind: { updateTimestamp: string; count: number } | null;
 }
 
 export type Verdict = { stale: false } | { stale: true; reason: string };
 
-export const initialStaleness = (): StalenessState => ({ newest: null, good: null, refused: null });
+export const initialStaleness = (): StalenessState => ({
+  newest: null,
+  good: null,
+  refused: null,
+  behind: null,
+});
 
 /** Notes a sighting of `updateTimestamp` (a new snapshot or a repeat of one). */
 function sighted(state: StalenessState, updateTimestamp: string, at: number): StalenessState["newest"] {
@@ -68,14 +85,29 @@ export function observeSnapshot(
     return { state: { ...state, newest }, accepted: false };
   }
   if (good !== null && updateTimestamp < good.updateTimestamp) {
+    const run = state.behind;
+    const behind = run !== null && updateTimestamp > run.updateTimestamp
+      ? { updateTimestamp, count: run.count + 1 }
+      : { updateTimestamp, count: 1 };
+    if (behind.count >= options.clockSetBackAfter) {
+      // The newest sighting was on the clock before it was set back: the repeats to come are of this one.
+      const now = { updateTimestamp, firstSeenAt: at, lastSeenAt: at };
+      return {
+        state: { newest: now, good: { updateTimestamp, pilots }, refused: null, behind: null },
+        accepted: true,
+      };
+    }
     const refused = `snapshot went back in time (${updateTimestamp} after ${good.updateTimestamp})`;
-    return { state: { ...state, newest, refused }, accepted: false };
+    return { state: { ...state, newest, refused, behind }, accepted: false };
   }
   if (good !== null && collapsed(good, { updateTimestamp, pilots }, options)) {
     const refused = `pilot count collapsed from ${good.pilots} to ${pilots} at ${updateTimestamp}`;
     return { state: { ...state, newest, refused }, accepted: false };
   }
-  return { state: { newest, good: { updateTimestamp, pilots }, refused: null }, accepted: true };
+  return {
+    state: { newest, good: { updateTimestamp, pilots }, refused: null, behind: null },
+    accepted: true,
+  };
 }
 
 /** A snapshot the fetcher dropped because its update_timestamp had been seen already. */

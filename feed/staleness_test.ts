@@ -113,3 +113,40 @@ Deno.test("counts far apart in feed time are not compared, so a lasting fall is 
   assert.deepEqual(accepted, [true]);
   assert.deepEqual(verdict(state), { stale: false });
 });
+
+Deno.test("a feed whose clock ran hours fast and was set back is followed from the third snapshot on", () => {
+  const hours = 20 * 3600;
+  // Fast for two snapshots, then right again: three snapshots in a row behind, each newer than the last.
+  const { state, accepted } = run([
+    [0, 1000, 0],
+    [hours + 15, 1000, 15_000],
+    [hours + 30, 1000, 30_000],
+    [45, 1000, 45_000],
+    [60, 1000, 60_000],
+    [75, 1000, 75_000],
+    [90, 1000, 90_000],
+  ]);
+  assert.deepEqual(accepted, [true, true, true, false, false, true, true]);
+  assert.deepEqual(state.good, { updateTimestamp: ts(90), pilots: 1000 });
+  assert.deepEqual(verdict(state), { stale: false });
+  // Its repeats are repeats of the present now, not a feed going back in time.
+  const repeated = observeRepeat(state, { updateTimestamp: ts(90), at: 100_000 });
+  assert.deepEqual(verdict(repeated), { stale: false });
+});
+
+Deno.test("stale copies between fresh snapshots never set the clock back", () => {
+  // A lagging mirror answering every other poll: its copies advance too, but never three in a row.
+  const { state, accepted } = run([
+    [600, 1000, 0],
+    [300, 1000, 15_000],
+    [615, 1000, 30_000],
+    [315, 1000, 45_000],
+    [630, 1000, 60_000],
+    [330, 1000, 75_000],
+  ]);
+  assert.deepEqual(accepted, [true, false, true, false, true, false]);
+  assert.equal(state.good?.updateTimestamp, ts(630));
+  // Nor do older snapshots that do not run forward (the same one again, or ever older ones).
+  const backwards = run([[600, 1000, 0], [300, 1000, 1], [290, 1000, 2], [280, 1000, 3], [270, 1000, 4]]);
+  assert.deepEqual(backwards.accepted, [true, false, false, false, false]);
+});

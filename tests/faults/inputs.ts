@@ -5,9 +5,18 @@
 import { FeedModel } from "../../sim/model.ts";
 import { describeBody, type SentSnapshot } from "./ledger.ts";
 
-/** The simulator's first `count` snapshots, one feed cadence apart, from its fixed start time. */
-export function simBodies(options: { count: number; pilots: number; seed?: number }): Uint8Array[] {
-  const model = new FeedModel({ pilots: options.pilots, seed: options.seed ?? 7 });
+/**
+ * The simulator's first `count` snapshots, one feed cadence apart, from its fixed start time (or
+ * `startTime`, epoch ms).
+ */
+export function simBodies(
+  options: { count: number; pilots: number; seed?: number; startTime?: number },
+): Uint8Array[] {
+  const model = new FeedModel({
+    pilots: options.pilots,
+    seed: options.seed ?? 7,
+    startTime: options.startTime,
+  });
   const bodies: Uint8Array[] = [];
   for (let i = 0; i < options.count; i++) {
     if (i > 0) model.tick();

@@ -54,15 +54,24 @@ export class HeapProbe {
     return probe;
   }
 
-  /** The heap of the main isolate and of every worker attached now. */
-  async sample(timeoutMs = 5_000): Promise<{ main: HeapUsage; workers: HeapUsage[] }> {
-    const main = await within(this.#usage("main"), timeoutMs, "the main isolate's heap");
+  /**
+   * The heap of the main isolate and of every worker attached now. With `collectGarbage`, each isolate
+   * runs a full collection first, so that `used` is what is alive and not how long ago the last GC ran.
+   */
+  async sample(
+    { timeoutMs = 10_000, collectGarbage = false }: { timeoutMs?: number; collectGarbage?: boolean } = {},
+  ): Promise<{ main: HeapUsage; workers: HeapUsage[] }> {
+    const usage = async (name: string, session?: string) => {
+      if (collectGarbage) await this.#call("HeapProfiler.collectGarbage", {}, session);
+      return await this.#usage(name, session);
+    };
+    const main = await within(usage("main"), timeoutMs, "the main isolate's heap");
     const workers: HeapUsage[] = [];
     for (const [session, known] of [...this.#workers]) {
       try {
         const name = known ?? await within(this.#name(session), timeoutMs, "a worker's name");
         this.#workers.set(session, name);
-        workers.push(await within(this.#usage(name, session), timeoutMs, `the heap of ${name}`));
+        workers.push(await within(usage(name, session), timeoutMs, `the heap of ${name}`));
       } catch {
         // The worker ended while we asked: it is left out of this sample.
       }

@@ -17,6 +17,7 @@ import { diffStateFromSeed } from "../feed/diff_seed.ts";
 import { type FeedSnapshot, parseSnapshot, summariseSnapshot } from "../feed/parse_snapshot.ts";
 import { feedTimestampMs, peekUpdateTimestamp } from "../feed/timestamp.ts";
 import { findAnomalies, MAX_ANOMALIES } from "../feed/anomalies.ts";
+import { DEFAULT_STALENESS } from "../feed/staleness.ts";
 import {
   MAX_CHANGE_ROWS,
   noSightings,
@@ -50,7 +51,11 @@ interface State {
   diff: DiffState | null;
   /** The store was asked for the diff state (once per incarnation). */
   seeded: boolean;
+  /** The run of snapshots behind the diff state so far (feed/staleness.ts): the newest and how many. */
+  behind: Behind | null;
 }
+
+type Behind = { updateTimestamp: string; count: number };
 
 export default defineActor({
   protocol: ProcessorProtocol,
@@ -61,6 +66,7 @@ export default defineActor({
     front: ctx.ref(SERVICES.front, FrontProtocol),
     diff: null,
     seeded: false,
+    behind: null,
   }),
   async handle(state, message, ctx): Promise<State> {
     if (!state.seeded) state = { ...state, seeded: true, diff: await seed(state.store, ctx) };
@@ -94,14 +100,21 @@ export default defineActor({
     for (const record of parsed.flagged) {
       for (const flag of record.flags) ctx.metrics.count("records_flagged_total", 1, { flag });
     }
+    const { previous, behind } = baseline(state, summary.updateTimestamp);
+    if (previous === null && state.diff !== null && behind === null) {
+      ctx.log.warn("the feed's clock was set back to {at} (after {before}): diffing afresh from there", {
+        at: summary.updateTimestamp,
+        before: state.diff.updateTimestamp,
+      });
+    }
     const found = findAnomalies({
       snapshot: parsed.snapshot,
       flagged: parsed.flagged,
-      previous: state.diff,
+      previous,
       atMs: feedTimestampMs(summary.updateTimestamp),
     });
     for (const anomaly of found) ctx.metrics.count("anomalies_total", 1, { kind: anomaly.kind });
-    const { diff, ...result } = diffed(state.diff, parsed.snapshot, ctx.config.graceMs);
+    const { diff, ...result } = diffed(previous, parsed.snapshot, ctx.config.graceMs);
     const { changes, dropped } = bounded(result.changes);
     if (dropped > 0) {
       ctx.metrics.count("changes_dropped_total", dropped);
@@ -129,9 +142,25 @@ export default defineActor({
       const live = changes.events.slice(0, MAX_LIVE_EVENTS);
       state.front.tell("front.events", { events: live, dropped: changes.events.length - live.length });
     }
-    return { ...state, diff };
+    return { ...state, diff, behind };
   },
 });
+
+/**
+ * What a snapshot is diffed against: the state, except when the feed's clock was set back. A snapshot
+ * behind the state is a lagging mirror's copy and changes nothing, until `clockSetBackAfter` of them in
+ * a row, each newer than the one before, show the feed runs on from there (the rule the cache's
+ * staleness follows): the last of them is then diffed afresh, as after a restart, since the state is
+ * on a clock the feed has left. `behind` is the run so far.
+ */
+function baseline(state: State, at: string): { previous: DiffState | null; behind: Behind | null } {
+  const { diff } = state;
+  if (diff === null || at >= diff.updateTimestamp) return { previous: diff, behind: null };
+  const run = state.behind;
+  const count = run !== null && at > run.updateTimestamp ? run.count + 1 : 1;
+  if (count >= DEFAULT_STALENESS.clockSetBackAfter) return { previous: null, behind: null };
+  return { previous: diff, behind: { updateTimestamp: at, count } };
+}
 
 /** The diff state at the store's newest snapshot, or null (nothing stored, or no answer: logged). */
 async function seed(
@@ -160,8 +189,8 @@ async function seed(
 }
 
 /**
- * Diffs a snapshot newer than the state; one that is not newer (the feed going back in time, which the
- * cache flags as stale) changes nothing and leaves the state as it was.
+ * Diffs a snapshot newer than the state; one that is not newer (a repeat, or a copy from behind, which
+ * the cache flags as stale) changes nothing and leaves the state as it was.
  */
 function diffed(
   previous: DiffState | null,

@@ -80,7 +80,7 @@ where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
  * first sighting, which is compared with the session's last stored position here. Read against the row's
  * values before the update (SET expressions see the old row).
  */
-const MOVED = `(u.latitude is not null and (f.position_at is null or f.position_at < $11::timestamptz
+const MOVED = `(u.latitude is not null and (f.position_at is null or f.position_at <> $11::timestamptz
   and (not u.first_sighting
     or f.transponder <> u.transponder
     or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
@@ -94,8 +94,10 @@ const MOVED = `(u.latitude is not null and (f.position_at is null or f.position_
  * skipped, since a restarted processor sees every session for the first time. $12–$14 are the diff's
  * thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the diff's
  * haversine at 100 m. Answers the number of position rows written (one row, not one per position).
- * A position is written only when the session's latest one is older than the snapshot, so the insert
- * cannot meet its primary key and needs no `on conflict` (whose speculative insert doubles the WAL).
+ * A position is written only when the session's latest one is not at the snapshot's time, so the insert
+ * cannot meet its primary key (positions at that time come only from this snapshot, whose row is new in
+ * this transaction) and needs no `on conflict` (whose speculative insert doubles the WAL). Its latest one
+ * may be later: a feed whose clock was set back writes on from its earlier time.
  */
 export const FLIGHTS_SEEN = `
 with kept as (

@@ -5,6 +5,7 @@ import { soloActor } from "./test_support.ts";
 import { waitFor } from "../tests/helpers/system.ts";
 import { CacheProtocol, ProcessorProtocol, StoreProtocol } from "./protocol.ts";
 import { FIXTURES_DIR as FIXTURES } from "../tests/helpers/fixtures.ts";
+import { simBodies } from "../tests/faults/inputs.ts";
 
 type StoreMessage = { kind: string; body: unknown };
 
@@ -125,4 +126,29 @@ Deno.test("a store that cannot give the diff state back does not stop the proces
     // Diffed afresh: every session of pair-a is new.
     assert.equal(changes.events.filter((e) => e.type === "FLIGHT_CREATED").length, 1077);
   }, { ok: false, error: "3 messages wait in the spool" });
+});
+
+Deno.test("a lagging mirror's copy changes nothing; three snapshots in a row behind are the feed's new clock", async () => {
+  // Six simulator snapshots 15 s apart, sent out of order as a lagging mirror or a clock set back would.
+  const [s0, s1, s2, s3, s4, s5] = simBodies({ count: 6, pilots: 40 });
+  await withProcessor(async (send, store) => {
+    const created = (i: number) =>
+      (store[i].body as Snapshot).changes.events.filter((e) => e.type === "FLIGHT_CREATED").length;
+    for (const body of [s0, s1, s0, s2]) send(body);
+    await waitFor("four snapshots processed", () => store.length === 4);
+    assert.ok(created(0) > 0);
+    assert.deepEqual([created(1), created(2), created(3)], [0, 0, 0], "the copy reset nothing");
+    assert.equal((store[2].body as Snapshot).changes.flights.cid.length, 0, "the copy was not diffed");
+    for (const body of [s5, s1, s2, s3]) send(body);
+    await waitFor("eight snapshots processed", () => store.length === 8);
+    // s1 and s2 behind s5 are taken for copies; s3, the third in a row, is the present, diffed afresh.
+    assert.deepEqual([created(5), created(6)], [0, 0]);
+    assert.equal((store[6].body as Snapshot).changes.flights.cid.length, 0);
+    assert.equal(created(7), created(0));
+    // And the feed goes on from there: s4 after s3 is an ordinary next snapshot.
+    send(s4);
+    await waitFor("nine snapshots processed", () => store.length === 9);
+    assert.equal(created(8), 0);
+    assert.ok((store[8].body as Snapshot).changes.flights.cid.length > 0);
+  });
 });

@@ -100,7 +100,7 @@ export default defineActor({
     for (const record of parsed.flagged) {
       for (const flag of record.flags) ctx.metrics.count("records_flagged_total", 1, { flag });
     }
-    const { previous, behind } = baseline(state, summary.updateTimestamp);
+    const { previous, behind } = await baseline(state, summary.updateTimestamp, ctx);
     if (previous === null && state.diff !== null && behind === null) {
       ctx.log.warn("the feed's clock was set back to {at} (after {before}): diffing afresh from there", {
         at: summary.updateTimestamp,
@@ -148,25 +148,51 @@ export default defineActor({
 
 /**
  * What a snapshot is diffed against: the state, except when the feed's clock was set back. A snapshot
- * behind the state is a lagging mirror's copy and changes nothing, until `clockSetBackAfter` of them in
- * a row, each newer than the one before, show the feed runs on from there (the rule the cache's
- * staleness follows): the last of them is then diffed afresh, as after a restart, since the state is
- * on a clock the feed has left. `behind` is the run so far.
+ * behind the state is a lagging mirror's copy, or one the store holds already (a replay read again after
+ * a restart), and changes nothing, until `clockSetBackAfter` new ones in a row, each newer than the one
+ * before, show the feed runs on from there (the rule the cache's staleness follows): the last of them is
+ * then diffed afresh, as after a restart, since the state is on a clock the feed has left. `behind` is
+ * the run so far.
  */
-function baseline(state: State, at: string): { previous: DiffState | null; behind: Behind | null } {
+async function baseline(
+  state: State,
+  at: string,
+  ctx: Context,
+): Promise<{ previous: DiffState | null; behind: Behind | null }> {
   const { diff } = state;
   if (diff === null || at >= diff.updateTimestamp) return { previous: diff, behind: null };
+  if (await storedAlready(state.store, at, ctx)) return { previous: diff, behind: state.behind };
   const run = state.behind;
   const count = run !== null && at > run.updateTimestamp ? run.count + 1 : 1;
   if (count >= DEFAULT_STALENESS.clockSetBackAfter) return { previous: null, behind: null };
   return { previous: diff, behind: { updateTimestamp: at, count } };
 }
 
-/** The diff state at the store's newest snapshot, or null (nothing stored, or no answer: logged). */
-async function seed(
+/** Whether the store holds the snapshot; when it cannot say, taken as held (nothing is reset on a guess). */
+async function storedAlready(
   store: ActorRef<typeof StoreProtocol>,
-  ctx: ActorContext<typeof ProcessorProtocol, z.output<typeof ConfigSchema>>,
-): Promise<DiffState | null> {
+  at: string,
+  ctx: Context,
+): Promise<boolean> {
+  try {
+    const answer = await store.ask("store.holds", { updateTimestamp: at }, {
+      timeoutMs: ctx.config.seedTimeoutMs,
+    });
+    if (answer.ok) return answer.stored;
+    throw new Error(answer.error);
+  } catch (error) {
+    ctx.log.warn("whether {at} is stored is not known ({error}): taken as stored", {
+      at,
+      error: describeError(error),
+    });
+    return true;
+  }
+}
+
+/** The diff state at the store's newest snapshot, or null (nothing stored, or no answer: logged). */
+type Context = ActorContext<typeof ProcessorProtocol, z.output<typeof ConfigSchema>>;
+
+async function seed(store: ActorRef<typeof StoreProtocol>, ctx: Context): Promise<DiffState | null> {
   try {
     const answer = await store.ask("store.diffSeed", {}, { timeoutMs: ctx.config.seedTimeoutMs });
     if (!answer.ok) throw new Error(answer.error);

@@ -20,6 +20,7 @@ async function withProcessor(
   const cache: unknown[] = [];
   system.bus.serve("store", StoreProtocol, (m) => {
     if (m.kind === "store.diffSeed") m.reply(seedAnswer);
+    else if (m.kind === "store.holds") m.reply({ ok: true, stored: false }); // this stand-in keeps nothing
     else store.push({ kind: m.kind, body: m.body });
   });
   system.bus.serve("cache", CacheProtocol, (m) => void cache.push(m.body));

@@ -102,6 +102,18 @@ export const StoreProtocol = defineProtocol({
       z.object({ ok: z.literal(false), error: z.string() }),
     ]),
   },
+  /**
+   * Whether a snapshot of this `update_timestamp` is stored already: asked by the processor of a snapshot
+   * behind its diff state, which is a resent one (a replay read again after a restart) when it is, and
+   * may be the feed's clock set back when it is not. Refused while snapshots wait in the spool.
+   */
+  "store.holds": {
+    body: z.object({ updateTimestamp: FeedTimestamp }),
+    reply: z.discriminatedUnion("ok", [
+      z.object({ ok: z.literal(true), stored: z.boolean() }),
+      z.object({ ok: z.literal(false), error: z.string() }),
+    ]),
+  },
   /** The store's own timer: write what waits in the spool. */
   "store.drain": { body: z.object({}) },
   /** Time to read the hot views (db/hot_views.ts) again: sent to itself after snapshots were stored. */

@@ -19,7 +19,7 @@ import { type ActorContext, defineActor } from "../runtime/actor.ts";
 import { describeError } from "../runtime/errors.ts";
 import { type Database, DatabaseError, openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
-import { insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshots.ts";
+import { holdsSnapshot, insertQuarantine, insertSnapshot, snapshotTotals } from "../db/snapshots.ts";
 import { writeSnapshotChanges } from "../db/network.ts";
 import { runDataQuery } from "../db/queries.ts";
 import { readDiffSeed } from "../db/diff_seed.ts";
@@ -160,6 +160,21 @@ export default defineActor({
           if (db === null) throw new Error("the database is not connected yet");
           if (state.spool.files > 0) throw new Error(`${state.spool.files} messages wait in the spool`);
           message.reply({ ok: true, seed: await state.breaker.call(() => readDiffSeed(db)) });
+        } catch (error) {
+          message.reply({ ok: false, error: describeError(error) });
+        }
+        return state;
+      }
+      case "store.holds": {
+        const { db } = state;
+        try {
+          if (db === null) throw new Error("the database is not connected yet");
+          if (state.spool.files > 0) throw new Error(`${state.spool.files} messages wait in the spool`);
+          const { updateTimestamp } = message.body;
+          message.reply({
+            ok: true,
+            stored: await state.breaker.call(() => holdsSnapshot(db, updateTimestamp)),
+          });
         } catch (error) {
           message.reply({ ok: false, error: describeError(error) });
         }

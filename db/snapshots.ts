@@ -132,3 +132,11 @@ function feedTimestamp(value: string): string {
   }
   return value;
 }
+
+/** Whether the snapshot of this `update_timestamp` is stored. */
+export async function holdsSnapshot(db: Queryable, updateTimestamp: string): Promise<boolean> {
+  const rows = await db.query(`select 1 from snapshots where update_timestamp = $1::timestamptz`, [
+    feedTimestamp(updateTimestamp),
+  ]);
+  return rows.length > 0;
+}

@@ -1,9 +1,10 @@
 /**
- * One section of `deno task bench` in a process of its own: bench/main.ts runs the collector and the HTTP
- * front here, so that neither measures what an earlier section left behind (a heap grown by the bus
- * benchmark, workers still winding down). Progress goes to stderr, the section's report to stdout as JSON.
+ * One section of `deno task bench` in a process of its own: bench/main.ts runs the collector, the HTTP
+ * front, the load and the memory sections here, so that none measures what an earlier section left behind
+ * (a heap grown by the bus benchmark, workers still winding down). Progress goes to stderr, the section's
+ * report to stdout as JSON.
  *
- *   deno run -A bench/section.ts <collector|front> [--quick]
+ *   deno run -A bench/section.ts <collector|front|load|memory> [--quick]
  */
 import { collectorBench } from "./collector_bench.ts";
 import { frontBench } from "./front_bench.ts";

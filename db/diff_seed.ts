@@ -12,10 +12,9 @@
  */
 import { type DiffSeed, MAX_SEED_SESSIONS } from "../feed/diff_seed.ts";
 import { feedTimestampMs } from "../feed/timestamp.ts";
+import type { PositionSample } from "../feed/diff_positions.ts";
 import type { Queryable } from "./database.ts";
-
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
+import { iso } from "./network_sql.ts";
 
 const LATEST = `select ${iso("max(update_timestamp)")} as latest from snapshots`;
 
@@ -56,7 +55,7 @@ where c.logoff_at is null
 order by c.last_seen desc
 limit $1`;
 
-interface FlightRow extends Record<string, unknown> {
+interface FlightRow extends Record<string, unknown>, PositionSample {
   cid: number;
   callsign: string;
   logon_time: string;
@@ -66,12 +65,6 @@ interface FlightRow extends Record<string, unknown> {
   pilot_rating: number;
   military_rating: number | null;
   plan_revision: number | null;
-  latitude: number;
-  longitude: number;
-  altitude: number;
-  groundspeed: number;
-  heading: number;
-  transponder: string;
   position_at: string;
 }
 
@@ -114,14 +107,7 @@ export async function readDiffSeed(db: Queryable, limit = MAX_SEED_SESSIONS): Pr
         military_rating: f.military_rating,
       },
       planRevision: f.plan_revision,
-      keptPosition: {
-        latitude: f.latitude,
-        longitude: f.longitude,
-        altitude: f.altitude,
-        groundspeed: f.groundspeed,
-        heading: f.heading,
-        transponder: f.transponder,
-      },
+      keptPosition: positionOf(f),
       keptAtMs: feedTimestampMs(f.position_at),
     })),
     prefiles: prefiles.map((p) => ({
@@ -142,4 +128,10 @@ export async function readDiffSeed(db: Queryable, limit = MAX_SEED_SESSIONS): Pr
         : null,
     })),
   };
+}
+
+function positionOf(
+  { latitude, longitude, altitude, groundspeed, heading, transponder }: FlightRow,
+): PositionSample {
+  return { latitude, longitude, altitude, groundspeed, heading, transponder };
 }

@@ -186,7 +186,8 @@ on conflict do nothing
 returning 1`;
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
+/** A timestamptz column as the normalised feed timestamp (ISO, UTC, 6 fractional digits). */
+export const iso = (column: string) => `to_char(${column} at time zone 'UTC', ${ISO})`;
 
 /**
  * Sessions not seen for longer than the grace period ($3 ms before $1; $2 is $1 as the feed wrote it)

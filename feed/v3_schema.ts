@@ -14,8 +14,10 @@ export const feedTimestamp = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-/** A timestamp already normalised (ISO, UTC, 6 fractional digits), as it travels between the actors. */
-export const normalTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+/** The form every timestamp takes once normalised: ISO, UTC, 6 fractional digits. */
+export const NORMAL_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** A timestamp already normalised, as it travels between the actors. */
+export const normalTimestamp = z.string().regex(NORMAL_TIMESTAMP);
 
 /**
  * Text PostgreSQL can hold: no U+0000 and no lone surrogate (JSON allows both; a `text` column refuses

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { controllerKeySchema, type FeedEvent, feedEventSchema } from "../feed/diff_events.ts";
 import { DEFAULT_GRACE_MS, POSITION_THRESHOLDS, type PositionRow, type SnapshotDiff } from "../feed/diff.ts";
 import { feedTimestamp, NORMAL_TIMESTAMP } from "../feed/v3_schema.ts";
+import { withArrayLiterals } from "./array_literal.ts";
 import type { Queryable } from "./database.ts";
 import { eventKey, eventPayload, eventSubject, sessionId, type SessionKey } from "./event_keys.ts";
 import * as sql from "./network_sql.ts";
@@ -166,7 +167,8 @@ export interface WriteCounts {
  * the sessions stored as active but missing for longer than the grace period. Returns the rows the
  * changes inserted per table (updates of existing rows, and the sweep's, are not counted).
  */
-export async function writeSnapshotChanges(tx: Queryable, changes: SnapshotChanges): Promise<WriteCounts> {
+export async function writeSnapshotChanges(db: Queryable, changes: SnapshotChanges): Promise<WriteCounts> {
+  const tx = withArrayLiterals(db);
   const { at } = changes;
   const e = byType(changes.events);
   const keys = (rows: readonly SessionKey[]) => [

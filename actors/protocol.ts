@@ -59,6 +59,8 @@ export const RejectedRecordSchema = z.object({
 
 export const StoreProtocol = defineProtocol({
   "store.snapshot": {
+    // The diff's columns (~170 KB at 1,925 pilots) cross the main thread as bytes (runtime/packed.ts).
+    packed: true,
     body: z.object({
       fetch: FetchInfoSchema,
       summary: SnapshotSummarySchema,

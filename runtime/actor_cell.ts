@@ -19,6 +19,7 @@ import {
 } from "./envelope.ts";
 import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
+import { unpack } from "./packed.ts";
 import type { ActorRef, KindSpec, Message, Protocol } from "./protocol.ts";
 import { emptyHistogram, observe } from "./histogram.ts";
 import { type CellToHost, type HostToCell, type MetricDelta, transfersOf } from "./wire.ts";
@@ -216,8 +217,15 @@ export class ActorCell {
       return this.#consume(env, "unknown_kind", `${this.#init.name} has no message kind ${env.kind}`);
     }
     let body: unknown = env.body;
+    if (env.packed) {
+      try {
+        body = unpack(env.body);
+      } catch (error) {
+        return this.#consume(env, "invalid_body", `the packed body cannot be read: ${describeError(error)}`);
+      }
+    }
     if (spec) {
-      const parsed = spec.body.safeParse(env.body);
+      const parsed = spec.body.safeParse(body);
       if (!parsed.success) return this.#consume(env, "invalid_body", summariseIssues(parsed.error));
       body = parsed.data;
     }

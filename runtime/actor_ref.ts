@@ -4,6 +4,7 @@
  */
 import type { PendingAsks } from "./asks.ts";
 import { type Envelope, envelope } from "./envelope.ts";
+import { pack } from "./packed.ts";
 import type { ActorRef, AskOptions, Protocol, SendOptions } from "./protocol.ts";
 
 export interface RefWiring {
@@ -21,14 +22,17 @@ export function actorRef<P extends Protocol>(to: string, protocol: P, wiring: Re
   return {
     name: to,
     tell: (kind, body, options?: SendOptions) => {
+      const packed = protocol[kind]?.packed === true;
       send(envelope({
         kind,
         id: nextId(),
         from,
         to,
-        body,
+        body: packed ? pack(body) : body,
         deadline: options?.deadlineMs !== undefined ? Date.now() + options.deadlineMs : undefined,
-        transfer: options?.transfer,
+        // A packed body's buffers are copied into its bytes; the bytes themselves move (runtime/wire.ts).
+        transfer: packed ? undefined : options?.transfer,
+        packed,
       }));
     },
     ask: (kind, body, options: AskOptions) => {
@@ -36,7 +40,17 @@ export function actorRef<P extends Protocol>(to: string, protocol: P, wiring: Re
       if (!reply) return Promise.reject(new Error(`${kind} is not an ask kind of ${to}`));
       const id = nextId();
       const answer = asks.wait(id, to, kind, reply, options.timeoutMs);
-      send(envelope({ kind, id, from, to, body, ask: true, deadline: Date.now() + options.timeoutMs }));
+      const packed = protocol[kind]?.packed === true;
+      send(envelope({
+        kind,
+        id,
+        from,
+        to,
+        body: packed ? pack(body) : body,
+        ask: true,
+        deadline: Date.now() + options.timeoutMs,
+        packed,
+      }));
       wiring.afterAsk?.();
       return answer as Promise<never>;
     },

@@ -8,6 +8,7 @@ import { DeadLetters } from "./dead_letters.ts";
 import { actorRef } from "./actor_ref.ts";
 import { describeError, summariseIssues } from "./errors.ts";
 import { MetricsRegistry } from "./metrics.ts";
+import { unpack } from "./packed.ts";
 import type { ActorRef, Message, MessageOf, Protocol } from "./protocol.ts";
 
 /** Something that receives envelopes addressed to a name: an ActorProcess. */
@@ -114,7 +115,18 @@ export class Bus {
       if (env.ask) this.replyError(env, "unknown_kind", env.kind);
       return;
     }
-    const body = spec.body.safeParse(env.body);
+    let raw: unknown = env.body;
+    if (env.packed) {
+      try {
+        raw = unpack(env.body);
+      } catch (error) {
+        const detail = `the packed body cannot be read: ${describeError(error)}`;
+        this.deadLetters.recordEnvelope(env, "invalid_body", detail);
+        if (env.ask) this.replyError(env, "invalid_body", detail);
+        return;
+      }
+    }
+    const body = spec.body.safeParse(raw);
     if (!body.success) {
       this.deadLetters.recordEnvelope(env, "invalid_body", summariseIssues(body.error));
       if (env.ask) this.replyError(env, "invalid_body", summariseIssues(body.error));

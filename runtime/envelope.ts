@@ -28,6 +28,8 @@ export const EnvelopeSchema = z.object({
   trace: z.string().optional(),
   /** Buffers inside `body` that move to the receiver instead of being copied. */
   transfer: z.array(z.instanceof(ArrayBuffer)).optional(),
+  /** `body` is the ArrayBuffer of a packed body (runtime/packed.ts), read back by its receiver. */
+  packed: z.literal(true).optional(),
   body: z.unknown(),
 });
 
@@ -64,6 +66,7 @@ export interface EnvelopeFields {
   inReplyTo?: string;
   trace?: string;
   transfer?: ArrayBuffer[];
+  packed?: boolean;
 }
 
 /** Builds an envelope, leaving optional fields out rather than undefined (structured clone keeps keys). */
@@ -82,6 +85,7 @@ export function envelope(fields: EnvelopeFields): Envelope {
   if (fields.inReplyTo !== undefined) env.inReplyTo = fields.inReplyTo;
   if (fields.trace !== undefined) env.trace = fields.trace;
   if (fields.transfer && fields.transfer.length > 0) env.transfer = fields.transfer;
+  if (fields.packed) env.packed = true;
   return env;
 }
 

@@ -8,6 +8,12 @@ export interface KindSpec {
   body: z.ZodType;
   /** Present for kinds that are asked: the schema of the answer. */
   reply?: z.ZodType;
+  /**
+   * The body crosses the main thread as bytes (runtime/packed.ts): for large bodies sent between
+   * workers, which the main thread then neither reads nor clones. Buffers in such a body are copied
+   * into the bytes, never moved.
+   */
+  packed?: boolean;
 }
 
 export type Protocol = Record<string, KindSpec>;

@@ -107,10 +107,16 @@ export const CellToHostSchema = z.discriminatedUnion("t", [
 ]);
 export type CellToHost = z.infer<typeof CellToHostSchema>;
 
-/** Collects the buffers a host-to-cell message moves, so postMessage transfers instead of copying. */
+/**
+ * Collects the buffers a message between host and cell moves, so postMessage transfers instead of
+ * copying. Packed bodies move from a cell to the host, which keeps them: to a cell they are copied.
+ */
 export function transfersOf(msg: HostToCell | CellToHost): ArrayBuffer[] {
   const list: ArrayBuffer[] = [];
   const envelopes = msg.t === "deliver" ? msg.envelopes : msg.t === "batch" ? msg.out : [];
-  for (const env of envelopes) if (env.transfer) list.push(...env.transfer);
+  for (const env of envelopes) {
+    if (env.transfer) list.push(...env.transfer);
+    if (env.packed && msg.t === "batch" && env.body instanceof ArrayBuffer) list.push(env.body);
+  }
   return list;
 }

@@ -25,6 +25,24 @@ export const ProbeProtocol = defineProtocol({
   "probe.stop_self": { body: z.object({}) },
   "probe.sleep": { body: z.object({ ms: z.number() }) },
   "probe.forward": { body: z.object({ to: z.string(), n: z.number().int() }) },
+  /** A probe.add whose body travels packed (runtime/packed.ts), with a payload to read back. */
+  "probe.add_packed": {
+    packed: true,
+    body: z.object({ n: z.number().int(), payload: z.array(z.union([z.number(), z.string(), z.null()])) }),
+  },
+  /** Sends `n` on to `to` as a probe.add_packed, from this worker. */
+  "probe.forward_packed": {
+    body: z.object({
+      to: z.string(),
+      n: z.number().int(),
+      payload: z.array(z.union([z.number(), z.string(), z.null()])),
+    }),
+  },
+  /** The payload of the last probe.add_packed. */
+  "probe.last_payload": {
+    body: z.object({}),
+    reply: z.object({ payload: z.array(z.union([z.number(), z.string(), z.null()])).nullable() }),
+  },
   "probe.silent_ask": { body: z.object({}), reply: z.object({}) },
   /** The `n` of every probe.add handled by this incarnation, in the order handled. */
   "probe.seen": { body: z.object({}), reply: z.object({ ns: z.array(z.number()) }) },
@@ -62,7 +80,7 @@ export default defineActor({
       ctx.ref(ctx.config.report, LifecycleProtocol)
         .tell("lifecycle.event", { actor: ctx.name, event: "started", incarnation: ctx.incarnation });
     }
-    return { total: 0, adds: 0, seen: [] as number[] };
+    return { total: 0, adds: 0, seen: [] as number[], payload: null as (number | string | null)[] | null };
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
@@ -72,12 +90,14 @@ export default defineActor({
       case "probe.add":
         if (ctx.config.addDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.config.addDelayMs));
         return {
+          ...state,
           total: state.total + message.body.n,
           adds: state.adds + 1,
           seen: [...state.seen, message.body.n],
         };
       case "probe.add_bytes":
         return {
+          ...state,
           total: state.total + message.body.n,
           adds: state.adds + 1,
           seen: [...state.seen, message.body.n],
@@ -111,6 +131,22 @@ export default defineActor({
         return state;
       case "probe.forward":
         ctx.ref(message.body.to, ProbeProtocol).tell("probe.add", { n: message.body.n });
+        return state;
+      case "probe.add_packed":
+        return {
+          ...state,
+          total: state.total + message.body.n,
+          adds: state.adds + 1,
+          seen: [...state.seen, message.body.n],
+          payload: message.body.payload,
+        };
+      case "probe.forward_packed": {
+        const { to, n, payload } = message.body;
+        ctx.ref(to, ProbeProtocol).tell("probe.add_packed", { n, payload });
+        return state;
+      }
+      case "probe.last_payload":
+        message.reply({ payload: state.payload });
         return state;
       case "probe.silent_ask":
         return state;

@@ -70,6 +70,18 @@ const ConfigSchema = z.object({
   addDelayMs: z.number().default(0),
 });
 
+interface ProbeState {
+  total: number;
+  adds: number;
+  seen: number[];
+  payload: (number | string | null)[] | null;
+}
+
+/** The state after one probe.add of `n`, whichever kind carried it. */
+function added(state: ProbeState, n: number): ProbeState {
+  return { ...state, total: state.total + n, adds: state.adds + 1, seen: [...state.seen, n] };
+}
+
 export default defineActor({
   protocol: ProbeProtocol,
   config: ConfigSchema,
@@ -80,7 +92,7 @@ export default defineActor({
       ctx.ref(ctx.config.report, LifecycleProtocol)
         .tell("lifecycle.event", { actor: ctx.name, event: "started", incarnation: ctx.incarnation });
     }
-    return { total: 0, adds: 0, seen: [] as number[], payload: null as (number | string | null)[] | null };
+    return { total: 0, adds: 0, seen: [], payload: null } as ProbeState;
   },
   async handle(state, message, ctx) {
     switch (message.kind) {
@@ -89,19 +101,9 @@ export default defineActor({
         return state;
       case "probe.add":
         if (ctx.config.addDelayMs > 0) await new Promise((r) => setTimeout(r, ctx.config.addDelayMs));
-        return {
-          ...state,
-          total: state.total + message.body.n,
-          adds: state.adds + 1,
-          seen: [...state.seen, message.body.n],
-        };
+        return added(state, message.body.n);
       case "probe.add_bytes":
-        return {
-          ...state,
-          total: state.total + message.body.n,
-          adds: state.adds + 1,
-          seen: [...state.seen, message.body.n],
-        };
+        return added(state, message.body.n);
       case "probe.total":
         message.reply({ total: state.total, adds: state.adds });
         return state;
@@ -133,13 +135,7 @@ export default defineActor({
         ctx.ref(message.body.to, ProbeProtocol).tell("probe.add", { n: message.body.n });
         return state;
       case "probe.add_packed":
-        return {
-          ...state,
-          total: state.total + message.body.n,
-          adds: state.adds + 1,
-          seen: [...state.seen, message.body.n],
-          payload: message.body.payload,
-        };
+        return { ...added(state, message.body.n), payload: message.body.payload };
       case "probe.forward_packed": {
         const { to, n, payload } = message.body;
         ctx.ref(to, ProbeProtocol).tell("probe.add_packed", { n, payload });

@@ -155,10 +155,8 @@ export default defineActor({
         return state;
       }
       case "store.diffSeed": {
-        const { db } = state;
         try {
-          if (db === null) throw new Error("the database is not connected yet");
-          if (state.spool.files > 0) throw new Error(`${state.spool.files} messages wait in the spool`);
+          const db = caughtUp(state);
           message.reply({ ok: true, seed: await state.breaker.call(() => readDiffSeed(db)) });
         } catch (error) {
           message.reply({ ok: false, error: describeError(error) });
@@ -166,10 +164,8 @@ export default defineActor({
         return state;
       }
       case "store.holds": {
-        const { db } = state;
         try {
-          if (db === null) throw new Error("the database is not connected yet");
-          if (state.spool.files > 0) throw new Error(`${state.spool.files} messages wait in the spool`);
+          const db = caughtUp(state);
           const { updateTimestamp } = message.body;
           message.reply({
             ok: true,
@@ -193,6 +189,16 @@ export default defineActor({
     await state.db?.close();
   },
 });
+
+/**
+ * The database, for an answer about what is stored (the processor's diff seed, whether it holds a
+ * snapshot): only once it is connected and nothing waits in the spool, which would still change it.
+ */
+function caughtUp(state: State): Database {
+  if (state.db === null) throw new Error("the database is not connected yet");
+  if (state.spool.files > 0) throw new Error(`${state.spool.files} messages wait in the spool`);
+  return state.db;
+}
 
 /** Nothing waits in the spool and the database takes writes: a fresh message may go straight to it. */
 function canPassThrough(state: State): boolean {

@@ -2,9 +2,11 @@
  * The baseline for the collector's write path: a bare script that writes the same kind of rows for the
  * same snapshots with no validation, no actors and no diff beyond the position thresholds. Per snapshot,
  * in one transaction: JSON.parse, then COPY of the snapshot row, of new flight and controller sessions
- * (ids assigned here), of the position rows that moved past the thresholds, and of every session's
- * latest state into a temporary table applied with one UPDATE each. Plans, ATIS and events are left out
- * (a handful of rows per steady snapshot), which only makes the baseline faster.
+ * (ids assigned here) and of the position rows that moved past the thresholds; then which flight sessions
+ * are present (those that left or came back, found here, with one UPDATE each way; migration 0006), the
+ * clock, and every controller session's `last_seen` through a temporary table and one UPDATE. Plans,
+ * ATIS and events are left out (a handful of rows per steady snapshot), which only makes the baseline
+ * faster.
  */
 import { connect } from "node:net";
 import postgres from "postgres";
@@ -90,15 +92,13 @@ async function copy(tx: postgres.TransactionSql, statement: string, rows: unknow
 export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<number[]> {
   const sql = postgres(url, { max: 1, onnotice: () => {}, ...noDelay });
   const flights = new Map<string, Kept>();
+  let present = new Set<number>();
+  let previousAt: string | null = null;
   const controllers = new Map<string, number>();
   let nextFlight = 1;
   let nextController = 1;
   const timings: number[] = [];
   try {
-    await sql.unsafe(
-      `create temp table seen_flights (id bigint, latitude float8, longitude float8, altitude int,
-        groundspeed int, heading int, transponder text, moved bool)`,
-    );
     await sql.unsafe("create temp table seen_controllers (id bigint)");
     for (const body of bodies) {
       const startedAt = performance.now();
@@ -106,7 +106,7 @@ export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<numb
       const at: string = feed.general.update_timestamp;
       const newFlights: unknown[][] = [];
       const positions: unknown[][] = [];
-      const seen: unknown[][] = [];
+      const seen = new Set<number>();
       for (const p of feed.pilots as PilotJson[]) {
         const key = `${p.cid}|${p.callsign}|${p.logon_time}`;
         let kept = flights.get(key);
@@ -122,6 +122,7 @@ export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<numb
             p.logon_time,
             at,
             at,
+            true,
             p.name,
             p.server,
             p.pilot_rating,
@@ -132,16 +133,10 @@ export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<numb
           Object.assign(kept, p);
           positions.push([kept.id, at, ...position, Math.round(p.heading), p.transponder]);
         }
-        seen.push([
-          kept.id,
-          ...position.slice(0, 2),
-          position[2],
-          position[3],
-          Math.round(p.heading),
-          p.transponder,
-          keep,
-        ]);
+        seen.add(kept.id);
       }
+      const gone = [...present].filter((id) => !seen.has(id));
+      const back = [...seen].filter((id) => !present.has(id) && id < nextFlight - newFlights.length);
       const newControllers: unknown[][] = [];
       const seenControllers: unknown[][] = [];
       for (const [station, list] of [["controller", feed.controllers], ["atis", feed.atis]] as const) {
@@ -188,7 +183,7 @@ export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<numb
         );
         await copy(
           tx,
-          "copy flights (id, cid, callsign, logon_time, first_seen, last_seen, name, server, pilot_rating) from stdin",
+          "copy flight_sessions (id, cid, callsign, logon_time, first_seen, last_seen, present, name, server, pilot_rating) from stdin",
           newFlights,
         );
         await copy(
@@ -201,23 +196,26 @@ export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<numb
           "copy controller_sessions (id, cid, callsign, logon_time, station, name, frequency, facility, rating, server, visual_range, first_seen, last_seen) from stdin",
           newControllers,
         );
-        await tx.unsafe("truncate seen_flights, seen_controllers");
-        await copy(tx, "copy seen_flights from stdin", seen);
+        if (gone.length > 0) {
+          await tx.unsafe(
+            "update flight_sessions set present = false, last_seen = $2::timestamptz where id = any($1::bigint[])",
+            [gone, previousAt],
+          );
+        }
+        if (back.length > 0) {
+          await tx.unsafe("update flight_sessions set present = true where id = any($1::bigint[])", [back]);
+        }
+        await tx.unsafe("update network_clock set at = $1::timestamptz", [at]);
+        await tx.unsafe("truncate seen_controllers");
         await copy(tx, "copy seen_controllers from stdin", seenControllers);
-        await tx.unsafe(
-          `update flights f set last_seen = $1::timestamptz,
-             latitude = s.latitude, longitude = s.longitude, altitude = s.altitude, groundspeed = s.groundspeed,
-             heading = s.heading, transponder = s.transponder,
-             position_at = case when s.moved then $1::timestamptz else f.position_at end
-           from seen_flights s where f.id = s.id`,
-          [at],
-        );
         await tx.unsafe(
           "update controller_sessions c set last_seen = $1::timestamptz from seen_controllers s where c.id = s.id",
           [at],
         );
       });
       timings.push(performance.now() - startedAt);
+      present = seen;
+      previousAt = at;
     }
   } finally {
     await sql.end({ timeout: 5 });

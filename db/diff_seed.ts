@@ -18,14 +18,20 @@ import { iso } from "./network_sql.ts";
 
 const LATEST = `select ${iso("max(update_timestamp)")} as latest from snapshots`;
 
-/** Sessions the sweep has not ended; those without a kept position yet are left to be created again. */
+/**
+ * Sessions the sweep has not ended, with their newest kept position; those without one yet are left to
+ * be created again.
+ */
 const OPEN_FLIGHTS = `
-select cid, callsign, ${iso("logon_time")} as logon_time, ${iso("last_seen")} as last_seen, name, server,
-  pilot_rating, military_rating, plan_revision, latitude, longitude, altitude, groundspeed, heading,
-  transponder, ${iso("position_at")} as position_at
-from flights
-where status = 'active' and latitude is not null
-order by last_seen desc
+select f.cid, f.callsign, ${iso("f.logon_time")} as logon_time, ${iso("f.last_seen")} as last_seen, f.name,
+  f.server, f.pilot_rating, f.military_rating, f.plan_revision, p.latitude, p.longitude, p.altitude,
+  p.groundspeed, p.heading, p.transponder, ${iso("p.at")} as position_at
+from flights f
+join lateral (
+  select * from positions p where p.flight_id = f.id and p.at >= f.first_seen order by p.at desc limit 1
+) p on true
+where f.status = 'active'
+order by f.last_seen desc
 limit $1`;
 
 /**

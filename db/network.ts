@@ -74,7 +74,7 @@ export const snapshotChangesSchema = z.object({
   events: z.array(feedEventSchema).max(MAX_CHANGE_ROWS),
   /** How long a session may be missing before it ends (the diff's grace period). */
   graceMs: z.number().int().nonnegative(),
-  /** The flight sessions in the snapshot: their `last_seen` moves to `at`, kept positions are written. */
+  /** The flight sessions in the snapshot: they are the present ones (migration 0006), kept positions are written. */
   flights: sightingsSchema,
   /** Controller sessions carried over and still connected: their `last_seen` moves to `at`. */
   continuedControllers: z.array(controllerKeySchema).max(MAX_CHANGE_ROWS),
@@ -268,7 +268,7 @@ export async function writeSnapshotChanges(db: Queryable, changes: SnapshotChang
     at,
   ]);
 
-  // Every session of the snapshot once: last seen now, and its kept position if it has one.
+  // Every session of the snapshot once: present now, and its kept position if it has one.
   const { flights } = changes;
   const [seen] = flights.cid.length === 0 ? [] : await tx.query<{ written: number }>(sql.FLIGHTS_SEEN, [
     flights.cid,

@@ -7,13 +7,21 @@
 const KEY = "f.cid = u.cid and f.callsign = u.callsign and f.logon_time = u.logon_time";
 
 /**
- * New sessions. A session already stored (a redelivery, or a restarted processor re-creating it) only
- * takes the newer values; one stored as completed comes back to life only from a later snapshot.
+ * When session `f` (a flight_sessions row) was last seen: a session present in the newest snapshot
+ * written was seen then (the clock), any other at its stored `last_seen` (migration 0006).
+ */
+const SEEN =
+  `(case when f.present then greatest(f.last_seen, (select at from network_clock)) else f.last_seen end)`;
+
+/**
+ * New sessions, present from this snapshot on. A session already stored (a redelivery, or a restarted
+ * processor re-creating it) only takes the newer values; one stored as completed comes back to life only
+ * from a later snapshot.
  */
 export const UPSERT_FLIGHTS = `
-insert into flights as f (cid, callsign, logon_time, first_seen, last_seen, name, server, pilot_rating,
-  military_rating, plan_revision, flight_rules, departure, arrival, aircraft)
-select u.cid, u.callsign, u.logon_time, $13::timestamptz, $13::timestamptz, u.name, u.server,
+insert into flight_sessions as f (cid, callsign, logon_time, first_seen, last_seen, present, name, server,
+  pilot_rating, military_rating, plan_revision, flight_rules, departure, arrival, aircraft)
+select u.cid, u.callsign, u.logon_time, $13::timestamptz, $13::timestamptz, true, u.name, u.server,
   u.pilot_rating, u.military_rating, u.plan_revision, u.flight_rules, u.departure, u.arrival, u.aircraft
 from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[],
   $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
@@ -22,6 +30,7 @@ from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6
 on conflict (cid, callsign, logon_time) do update set
   first_seen = least(f.first_seen, excluded.first_seen),
   last_seen = excluded.last_seen,
+  present = true,
   name = excluded.name,
   server = excluded.server,
   pilot_rating = excluded.pilot_rating,
@@ -33,27 +42,27 @@ on conflict (cid, callsign, logon_time) do update set
   aircraft = excluded.aircraft,
   status = case when excluded.last_seen > f.last_seen then 'active' else f.status end,
   completed_at = case when excluded.last_seen > f.last_seen then null else f.completed_at end
-where excluded.last_seen >= f.last_seen
+where excluded.last_seen >= ${SEEN}
 returning (xmax = 0) as inserted`;
 
 export const FLIGHTS_UPDATED = `
-update flights f set name = u.name, server = u.server, pilot_rating = u.pilot_rating,
+update flight_sessions f set name = u.name, server = u.server, pilot_rating = u.pilot_rating,
   military_rating = u.military_rating
 from unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
   as u(cid, callsign, logon_time, name, server, pilot_rating, military_rating)
-where ${KEY} and f.last_seen <= $8::timestamptz`;
+where ${KEY} and ${SEEN} <= $8::timestamptz`;
 
 /** The plan columns of a session follow its newest revision (null ones when the plan was removed). */
 export const FLIGHTS_REVISED = `
-update flights f set plan_revision = u.plan_revision, flight_rules = u.flight_rules,
+update flight_sessions f set plan_revision = u.plan_revision, flight_rules = u.flight_rules,
   departure = u.departure, arrival = u.arrival, aircraft = u.aircraft
 from unnest($1::int[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[],
   $8::text[]) as u(cid, callsign, logon_time, plan_revision, flight_rules, departure, arrival, aircraft)
-where ${KEY} and f.last_seen <= $9::timestamptz`;
+where ${KEY} and ${SEEN} <= $9::timestamptz`;
 
 export const FLIGHTS_COMPLETED = `
-update flights f set status = 'completed', completed_at = $5::timestamptz,
-  last_seen = greatest(f.last_seen, u.last_seen)
+update flight_sessions f set status = 'completed', completed_at = $5::timestamptz, present = false,
+  last_seen = greatest(${SEEN}, u.last_seen)
 from unnest($1::int[], $2::text[], $3::timestamptz[], $4::timestamptz[])
   as u(cid, callsign, logon_time, last_seen)
 where ${KEY} and f.status = 'active'`;
@@ -77,50 +86,61 @@ where p.cid = u.cid and p.callsign = u.callsign and p.logon_time is null
 
 /**
  * Whether a sighting's position is kept (FLIGHTS_SEEN): the diff sends one only when it moved, except on a
- * first sighting, which is compared with the session's last stored position here. Read against the row's
- * values before the update (SET expressions see the old row).
+ * first sighting (a session the diff created, and every session after a processor restart), which is
+ * compared with the session's newest stored position here. $12–$14 are the diff's thresholds (metres,
+ * feet, knots); the distance is equirectangular, within centimetres of the diff's haversine at 100 m.
  */
-const MOVED = `(u.latitude is not null and (f.position_at is null or f.position_at <> $11::timestamptz
-  and (not u.first_sighting
-    or f.transponder <> u.transponder
-    or abs(f.altitude - u.altitude) >= $13 or abs(f.groundspeed - u.groundspeed) >= $14
-    or 6371008.8 * sqrt(radians(u.latitude - f.latitude) ^ 2
-      + (radians(u.longitude - f.longitude) * cos(radians(f.latitude))) ^ 2) >= $12)))`;
+const MOVED = `(u.latitude is not null and (not u.first_sighting or l.flight_id is null
+  or l.transponder <> u.transponder
+  or abs(l.altitude - u.altitude) >= $13 or abs(l.groundspeed - u.groundspeed) >= $14
+  or 6371008.8 * sqrt(radians(u.latitude - l.latitude) ^ 2
+    + (radians(u.longitude - l.longitude) * cos(radians(l.latitude))) ^ 2) >= $12))`;
 
 /**
- * The sessions of the snapshot, each updated once: `last_seen` moves to the snapshot ($11), and a kept
- * position (columns null when none) becomes the latest one and a `positions` row, by the session's id.
- * A first sighting (a session the diff created) that the last stored position already covers is
- * skipped, since a restarted processor sees every session for the first time. $12–$14 are the diff's
- * thresholds (metres, feet, knots); the distance is equirectangular, within centimetres of the diff's
- * haversine at 100 m. Answers the number of position rows written (one row, not one per position).
- * A position is written only when the session's latest one is not at the snapshot's time, so the insert
- * cannot meet its primary key (positions at that time come only from this snapshot, whose row is new in
- * this transaction) and needs no `on conflict` (whose speculative insert doubles the WAL). Its latest one
- * may be later: a feed whose clock was set back writes on from its earlier time.
+ * The sessions of the snapshot ($11): their kept positions become `positions` rows, and which sessions
+ * are present follows the snapshot (migration 0006). Only a snapshot newer than the clock moves
+ * presence: a session present before and missing now was last seen at the clock's time, one missing
+ * before and here now is present again, and the clock moves to $11. An older one (a feed whose clock
+ * was set back) only adds its positions. Present sessions are not rewritten, which is the point: a
+ * snapshot updates the few that came or went. Answers the number of position rows written.
+ *
+ * A position row cannot meet its primary key: a snapshot already stored is not written again (the
+ * store's snapshot row), so positions at $11 come only from this statement, one per session.
  */
 export const FLIGHTS_SEEN = `
-with kept as (
-  update flights f set last_seen = greatest(f.last_seen, $11::timestamptz),
-    latitude = case when ${MOVED} then u.latitude else f.latitude end,
-    longitude = case when ${MOVED} then u.longitude else f.longitude end,
-    altitude = case when ${MOVED} then round(u.altitude) else f.altitude end,
-    groundspeed = case when ${MOVED} then round(u.groundspeed) else f.groundspeed end,
-    heading = case when ${MOVED} then round(u.heading) else f.heading end,
-    transponder = case when ${MOVED} then u.transponder else f.transponder end,
-    position_at = case when ${MOVED} then $11::timestamptz else f.position_at end
+with u as (
+  select f.id, f.present, f.first_seen, u.*
   from unnest($1::int[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[],
     $7::float8[], $8::float8[], $9::text[], $10::bool[])
     as u(cid, callsign, logon_time, latitude, longitude, altitude, groundspeed, heading, transponder,
       first_sighting)
-  where ${KEY} and (f.last_seen < $11::timestamptz or ${MOVED})
-  returning f.id, f.position_at = $11::timestamptz as moved, f.latitude, f.longitude, f.altitude,
-    f.groundspeed, f.heading, f.transponder
+  join flight_sessions f on ${KEY}
+),
+clock as (select at, $11::timestamptz > at as newer from network_clock),
+gone as (
+  update flight_sessions f set present = false, last_seen = greatest(f.last_seen, clock.at)
+  from clock
+  where clock.newer and f.present and not exists (select 1 from u where u.id = f.id)
+),
+back as (
+  update flight_sessions f set present = true
+  from clock
+  where clock.newer and f.id in (select id from u where not present)
+),
+ticked as (
+  update network_clock c set at = $11::timestamptz from clock where clock.newer
 ),
 written as (
   insert into positions (flight_id, at, latitude, longitude, altitude, groundspeed, heading, transponder)
-  select id, $11::timestamptz, latitude, longitude, altitude, groundspeed, heading, transponder
-  from kept where moved
+  select u.id, $11::timestamptz, u.latitude, u.longitude, round(u.altitude), round(u.groundspeed),
+    round(u.heading), u.transponder
+  from u
+  left join lateral (
+    select * from positions p
+    where u.first_sighting and p.flight_id = u.id and p.at >= u.first_seen
+    order by p.at desc limit 1
+  ) l on true
+  where ${MOVED}
   returning 1
 )
 select count(*)::int as written from written`;
@@ -195,8 +215,9 @@ export const iso = (column: string) => `to_char(${column} at time zone 'UTC', ${
  */
 export const SWEEP_FLIGHTS = `
 with ended as (
-  update flights f set status = 'completed', completed_at = $1::timestamptz
-  where f.status = 'active' and f.last_seen < $1::timestamptz - make_interval(secs => $3::float8 / 1000)
+  update flight_sessions f set status = 'completed', completed_at = $1::timestamptz, present = false,
+    last_seen = ${SEEN}
+  where f.status = 'active' and ${SEEN} < $1::timestamptz - make_interval(secs => $3::float8 / 1000)
   returning f.cid, f.callsign, ${iso("f.logon_time")} as logon_time, ${iso("f.last_seen")} as last_seen
 )
 insert into events (type, at, subject, event_key, payload)

@@ -65,15 +65,28 @@ test("pair-a then pair-b: the session and plan numbers of issue 4, Done means 1"
   assert.equal(await count(db, "flight_plans where cancelled_at = $1::timestamptz", [B]), 11);
   assert.equal(await count(db, "events where type = 'FLIGHT_CANCELLED'"), 11);
 
-  // Latest values follow pair-b; every active flight has a position.
-  assert.equal(await count(db, "flights where status = 'active' and latitude is null"), 0);
+  // Latest values follow pair-b; every active flight has a position, its newest one pair-b's.
+  const unplaced =
+    "flights f where status = 'active' and not exists (select 1 from positions p where p.flight_id = f.id)";
+  assert.equal(await count(db, unplaced), 0);
   const [sample] = pairB.pilots;
   const [stored] = await db.query<{ departure: string | null; latitude: number }>(
-    "select departure, latitude from flights where cid = $1 and callsign = $2 and logon_time = $3::timestamptz",
+    `select f.departure, p.latitude from flights f
+    join lateral (select latitude from positions p where p.flight_id = f.id order by at desc limit 1) p on true
+    where cid = $1 and callsign = $2 and logon_time = $3::timestamptz`,
     [sample.cid, sample.callsign, sample.logon_time],
   );
   assert.equal(stored.departure, sample.flight_plan?.departure ?? null);
   assert.ok(Math.abs(stored.latitude - sample.latitude) < 0.01);
+
+  // Presence (migration 0006): exactly pair-b's sessions, the clock at pair-b; the ended ones keep pair-a.
+  assert.equal(await count(db, "flight_sessions where present"), pairB.pilots.length);
+  assert.equal(await count(db, "network_clock where at = $1::timestamptz", [B]), 1);
+  assert.equal(await count(db, "flight_sessions where present and last_seen = $1::timestamptz", [B]), 377);
+  assert.equal(
+    await count(db, "flights where status = 'completed' and last_seen = $1::timestamptz", [A]),
+    371,
+  );
 
   const controllers = pairA.controllers.length + pairA.atis.length;
   assert.ok((await count(db, "controller_sessions")) >= controllers);
@@ -128,6 +141,71 @@ test("restarted before pair-b: its sessions re-created, the 706 not doubled, the
   const loggedOff = await count(db, "events where type = 'CONTROLLER_LOGOFF'");
   assert.ok(loggedOff > 0);
   assert.equal(await count(db, "controller_sessions where logoff_at is not null"), loggedOff);
+});
+
+/** pair-a as it would read `seconds` later, with only the pilots `keep` chooses. */
+function pairAAt(seconds: number, keep: (index: number) => boolean): FeedSnapshot {
+  const at = new Date(Date.parse(A) + seconds * 1000).toISOString().replace(/Z$/, "000Z");
+  return {
+    ...pairA,
+    general: { ...pairA.general, update_timestamp: at },
+    pilots: pairA.pilots.filter((_, i) => keep(i)),
+  };
+}
+
+test("presence: a session that leaves keeps the time it was last seen, and comes back present", async (db) => {
+  const everyone = pairAAt(0, () => true);
+  const withoutFirst = pairAAt(15, (i) => i !== 0);
+  const back = pairAAt(30, () => true);
+  const [gone] = pairA.pilots;
+  const lastSeen = (seconds: number) => new Date(Date.parse(A) + seconds * 1000).toISOString();
+  const seenOf = async () => {
+    const [row] = await db.query<{ last_seen: Date; present: boolean; status: string }>(
+      `select f.last_seen, s.present, f.status from flights f join flight_sessions s using (id)
+      where f.cid = $1 and f.callsign = $2`,
+      [gone.cid, gone.callsign],
+    );
+    return { lastSeen: new Date(row.last_seen).toISOString(), present: row.present, status: row.status };
+  };
+
+  let state = await replay(db, null, everyone);
+  state = await replay(db, state, withoutFirst);
+  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(0), present: false, status: "active" });
+  // The others were not rewritten, yet read as seen in the newest snapshot.
+  assert.equal(
+    await count(db, "flights where last_seen = $1::timestamptz", [lastSeen(15)]),
+    pairA.pilots.length - 1,
+  );
+
+  state = await replay(db, state, back);
+  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(30), present: true, status: "active" });
+  assert.equal(await count(db, "flights"), pairA.pilots.length, "the same sessions, none re-created");
+
+  // A copy from behind the clock (a feed set back) moves neither the clock nor who is present.
+  await db.transaction((tx) =>
+    writeSnapshotChanges(tx, snapshotChangesOf(diffSnapshots(null, withoutFirst)))
+  );
+  assert.equal(await count(db, "network_clock where at = $1::timestamptz", [lastSeen(30)]), 1);
+  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(30), present: true, status: "active" });
+
+  // Gone for good: after the grace period the diff ends it at the time it was last seen.
+  state = await replay(db, state, pairAAt(45, (i) => i !== 0));
+  await replay(db, state, pairAAt(45 + 3_600, (i) => i !== 0));
+  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(30), present: false, status: "completed" });
+});
+
+test("the sweep ends a present session when snapshots stop naming it, from the time it was last seen", async (db) => {
+  await replay(db, null, pairAAt(0, () => true));
+  // A restarted processor (no state) an hour later sees only the second half: the first half ends.
+  const half = Math.floor(pairA.pilots.length / 2);
+  await replay(db, null, pairAAt(3_600, (i) => i >= half));
+  const at = (seconds: number) => new Date(Date.parse(A) + seconds * 1000).toISOString();
+  assert.equal(
+    await count(db, "flights where status = 'completed' and last_seen = $1::timestamptz", [at(0)]),
+    half,
+  );
+  assert.equal(await count(db, "flight_sessions where present"), pairA.pilots.length - half);
+  assert.equal(await count(db, "events where type = 'FLIGHT_COMPLETED'"), half);
 });
 
 test("position partitions: created ahead, rows moved out of the default, dropped for retention", async (db) => {

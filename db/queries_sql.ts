@@ -54,15 +54,21 @@ const FLIGHT_COLUMNS =
   `f.id, f.cid, f.callsign, f.name, f.server, f.pilot_rating, f.military_rating, f.status,
   f.flight_rules, f.departure, f.arrival, f.aircraft, f.plan_revision, ${iso("f.logon_time")} as logon_time,
   ${iso("f.first_seen")} as first_seen, ${iso("f.last_seen")} as last_seen,
-  ${iso("f.completed_at")} as completed_at, ${iso("f.position_at")} as position_iso, f.latitude as lat,
-  f.longitude as lon, f.altitude as alt, f.groundspeed as gs, f.heading as hdg, f.transponder as squawk`;
+  ${iso("f.completed_at")} as completed_at, ${iso("p.at")} as position_iso, p.latitude as lat,
+  p.longitude as lon, p.altitude as alt, p.groundspeed as gs, p.heading as hdg, p.transponder as squawk`;
 
-/** The newest session of callsign $1, its newest plan version and how many versions it had. */
+/**
+ * The newest session of callsign $1, its latest position (its newest kept one), its newest plan version
+ * and how many versions it had.
+ */
 export const FLIGHT_BY_CALLSIGN = `
 select ${FLIGHT_COLUMNS}, plan.plan, ${iso("plan.filed_at")} as plan_filed_at,
   (select count(*)::int from flight_plans v
     where v.cid = f.cid and v.callsign = f.callsign and v.logon_time = f.logon_time) as plan_versions
 from flights f
+left join lateral (
+  select * from positions p where p.flight_id = f.id and p.at >= f.first_seen order by p.at desc limit 1
+) p on true
 left join lateral (
   select v.plan, v.filed_at from flight_plans v
   where v.cid = f.cid and v.callsign = f.callsign and v.logon_time = f.logon_time

@@ -54,18 +54,23 @@ order by g.at, f.id`;
  */
 export const FLIGHTS_NOW = `
 select f.callsign, f.cid, f.departure, f.arrival, f.aircraft,
-  ${iso("f.position_at")} as c_at, f.latitude as c_lat, f.longitude as c_lon, f.altitude as c_alt,
-  f.groundspeed as c_gs, ${sample("p")}
+  ${iso("c.at")} as c_at, c.latitude as c_lat, c.longitude as c_lon, c.altitude as c_alt,
+  c.groundspeed as c_gs, ${sample("p")}
 from flights f
+join lateral (
+  select * from positions c
+  where c.flight_id = f.id and c.at >= f.first_seen and c.at <= $1::timestamptz
+  order by c.at desc limit 1
+) c on true
 left join lateral (
   select * from positions p
-  where p.flight_id = f.id and p.at < f.position_at
-    and p.at >= f.position_at - make_interval(secs => ${PHASE_RULES.maxRateGapMs / 1000})
+  where p.flight_id = f.id and p.at < c.at
+    and p.at >= c.at - make_interval(secs => ${PHASE_RULES.maxRateGapMs / 1000})
   order by p.at desc limit 1
 ) p on true
-where ${aliveAt("f.completed_at", "$1")} and f.position_at is not null
+where ${aliveAt("f.completed_at", "$1")}
   and ($2::text is null or f.arrival = $2)
-  and ${inBox("f.longitude", "f.latitude", ["$3", "$4", "$5", "$6"])}
+  and ${inBox("c.longitude", "c.latitude", ["$3", "$4", "$5", "$6"])}
 order by f.callsign, f.logon_time`;
 
 /** How many snapshots fall in each slot of $3 ms after $1 (each slot open at its start), up to $2. */

@@ -8,6 +8,7 @@ import network from "./migrations/0002_network.sql" with { type: "text" };
 import timeIndexes from "./migrations/0003_time_indexes.sql" with { type: "text" };
 import anomalies from "./migrations/0004_anomalies.sql" with { type: "text" };
 import groundPositions from "./migrations/0005_ground_positions.sql" with { type: "text" };
+import presentSessions from "./migrations/0006_present_sessions.sql" with { type: "text" };
 
 /** One migration: its file name (the version is the name without `.sql`) and its SQL. */
 export interface MigrationSource {
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly MigrationSource[] = [
   { file: "0003_time_indexes.sql", sql: timeIndexes },
   { file: "0004_anomalies.sql", sql: anomalies },
   { file: "0005_ground_positions.sql", sql: groundPositions },
+  { file: "0006_present_sessions.sql", sql: presentSessions },
 ];

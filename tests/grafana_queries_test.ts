@@ -182,9 +182,9 @@ Deno.test({
           await replayFixtures(owner, [PAIR_A, PAIR_B]);
           await readEveryQuery(t, db);
           await t.step("the reader writes nothing, even when it asks for a read-write session", async () => {
-            await assert.rejects(db.query("delete from flights"), /read-only transaction/);
+            await assert.rejects(db.query("delete from flight_sessions"), /read-only transaction/);
             await db.query("set default_transaction_read_only = off");
-            await assert.rejects(db.query("delete from flights"), /permission denied/);
+            await assert.rejects(db.query("delete from flight_sessions"), /permission denied/);
             await assert.rejects(db.query("create table mine (x int)"), /permission denied/);
           });
         });

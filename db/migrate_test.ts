@@ -65,6 +65,43 @@ for (const driver of driverCases) {
       }
     }));
 
+  test("0006 on a database that holds sessions: same last_seen, none present, the clock at the newest snapshot", () =>
+    driver.withDatabase(async (db) => {
+      const before0006 = MIGRATIONS.filter((m) => m.file < "0006");
+      await migrate(db, { migrations: before0006 });
+      await db.query(
+        `insert into snapshots (update_timestamp, fetched_at, source, bytes, pilots, controllers, atis, prefiles,
+          servers) values ('2026-01-01T10:00:15Z', now(), 'x', 0, 2, 0, 0, 0, 0)`,
+      );
+      await db.query(
+        `insert into flights (cid, callsign, logon_time, first_seen, last_seen, name, server, pilot_rating,
+          latitude, longitude, altitude, groundspeed, heading, transponder, position_at, status, completed_at)
+        values
+          (1, 'AAA1', '2026-01-01T09:00:00Z', '2026-01-01T09:00:15Z', '2026-01-01T10:00:15Z', 'a', 's', 0,
+            1, 2, 3000, 250, 90, '2000', '2026-01-01T10:00:00Z', 'active', null),
+          (2, 'BBB2', '2026-01-01T08:00:00Z', '2026-01-01T08:00:15Z', '2026-01-01T09:30:00Z', 'b', 's', 0,
+            null, null, null, null, null, null, null, 'completed', '2026-01-01T09:40:00Z')`,
+      );
+      const read = () =>
+        db.query<{ callsign: string; last_seen: string; status: string }>(
+          `select callsign, to_char(last_seen at time zone 'UTC', 'HH24:MI:SS') as last_seen, status
+          from flights order by callsign`,
+        );
+      const stored = await read();
+
+      await migrate(db);
+      assert.deepEqual(await read(), stored);
+      const [counts] = await db.query<{ present: number; clock: string }>(
+        `select (select count(*)::int from flight_sessions where present) as present,
+          (select to_char(at at time zone 'UTC', 'HH24:MI:SS') from network_clock) as clock`,
+      );
+      assert.deepEqual(counts, { present: 0, clock: "10:00:15" });
+      const columns = await db.query<{ name: string }>(
+        "select column_name as name from information_schema.columns where table_name = 'flights'",
+      );
+      assert.ok(!columns.some((c) => c.name === "position_at" || c.name === "latitude"));
+    }));
+
   test("a migration edited after it was applied is refused, naming the file", () =>
     driver.withDatabase(async (db) => {
       await migrate(db, { migrations: sources({ "0001_a.sql": "create table a (x int);\n" }) });

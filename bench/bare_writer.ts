@@ -136,7 +136,8 @@ export async function bareWrite(url: string, bodies: Uint8Array[]): Promise<numb
         seen.add(kept.id);
       }
       const gone = [...present].filter((id) => !seen.has(id));
-      const back = [...seen].filter((id) => !present.has(id) && id < nextFlight - newFlights.length);
+      const created = new Set(newFlights.map(([id]) => id as number));
+      const back = [...seen].filter((id) => !present.has(id) && !created.has(id));
       const newControllers: unknown[][] = [];
       const seenControllers: unknown[][] = [];
       for (const [station, list] of [["controller", feed.controllers], ["atis", feed.atis]] as const) {

@@ -128,8 +128,9 @@ export async function collectorBench({ quick, progress }: CollectorOptions) {
       positions: peak.positions,
     },
     bare: {
-      baseline: "JSON.parse + COPY of the snapshot row, new sessions and moved positions, latest state via " +
-        "COPY into a temp table + one UPDATE (no validation, no actors, no events or plans)",
+      baseline:
+        "JSON.parse + COPY of the snapshot row, new sessions and moved positions; sessions that left " +
+        "or came back, the clock, and controllers' last seen by UPDATE (no validation, no actors, no events or plans)",
       coldMs: round(bareMs[0]),
       steadyMs: bare,
       ratio: round(bare.p50 / latency.p50),

@@ -143,9 +143,12 @@ test("restarted before pair-b: its sessions re-created, the 706 not doubled, the
   assert.equal(await count(db, "controller_sessions where logoff_at is not null"), loggedOff);
 });
 
+/** The time `seconds` after pair-a, as PostgreSQL's timestamptz reads it back (milliseconds). */
+const afterA = (seconds: number) => new Date(Date.parse(A) + seconds * 1000).toISOString();
+
 /** pair-a as it would read `seconds` later, with only the pilots `keep` chooses. */
 function pairAAt(seconds: number, keep: (index: number) => boolean): FeedSnapshot {
-  const at = new Date(Date.parse(A) + seconds * 1000).toISOString().replace(/Z$/, "000Z");
+  const at = afterA(seconds).replace(/Z$/, "000Z");
   return {
     ...pairA,
     general: { ...pairA.general, update_timestamp: at },
@@ -158,7 +161,6 @@ test("presence: a session that leaves keeps the time it was last seen, and comes
   const withoutFirst = pairAAt(15, (i) => i !== 0);
   const back = pairAAt(30, () => true);
   const [gone] = pairA.pilots;
-  const lastSeen = (seconds: number) => new Date(Date.parse(A) + seconds * 1000).toISOString();
   const seenOf = async () => {
     const [row] = await db.query<{ last_seen: Date; present: boolean; status: string }>(
       `select f.last_seen, s.present, f.status from flights f join flight_sessions s using (id)
@@ -170,28 +172,28 @@ test("presence: a session that leaves keeps the time it was last seen, and comes
 
   let state = await replay(db, null, everyone);
   state = await replay(db, state, withoutFirst);
-  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(0), present: false, status: "active" });
+  assert.deepEqual(await seenOf(), { lastSeen: afterA(0), present: false, status: "active" });
   // The others were not rewritten, yet read as seen in the newest snapshot.
   assert.equal(
-    await count(db, "flights where last_seen = $1::timestamptz", [lastSeen(15)]),
+    await count(db, "flights where last_seen = $1::timestamptz", [afterA(15)]),
     pairA.pilots.length - 1,
   );
 
   state = await replay(db, state, back);
-  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(30), present: true, status: "active" });
+  assert.deepEqual(await seenOf(), { lastSeen: afterA(30), present: true, status: "active" });
   assert.equal(await count(db, "flights"), pairA.pilots.length, "the same sessions, none re-created");
 
   // A copy from behind the clock (a feed set back) moves neither the clock nor who is present.
   await db.transaction((tx) =>
     writeSnapshotChanges(tx, snapshotChangesOf(diffSnapshots(null, withoutFirst)))
   );
-  assert.equal(await count(db, "network_clock where at = $1::timestamptz", [lastSeen(30)]), 1);
-  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(30), present: true, status: "active" });
+  assert.equal(await count(db, "network_clock where at = $1::timestamptz", [afterA(30)]), 1);
+  assert.deepEqual(await seenOf(), { lastSeen: afterA(30), present: true, status: "active" });
 
   // Gone for good: after the grace period the diff ends it at the time it was last seen.
   state = await replay(db, state, pairAAt(45, (i) => i !== 0));
   await replay(db, state, pairAAt(45 + 3_600, (i) => i !== 0));
-  assert.deepEqual(await seenOf(), { lastSeen: lastSeen(30), present: false, status: "completed" });
+  assert.deepEqual(await seenOf(), { lastSeen: afterA(30), present: false, status: "completed" });
 });
 
 test("the sweep ends a present session when snapshots stop naming it, from the time it was last seen", async (db) => {
@@ -199,9 +201,8 @@ test("the sweep ends a present session when snapshots stop naming it, from the t
   // A restarted processor (no state) an hour later sees only the second half: the first half ends.
   const half = Math.floor(pairA.pilots.length / 2);
   await replay(db, null, pairAAt(3_600, (i) => i >= half));
-  const at = (seconds: number) => new Date(Date.parse(A) + seconds * 1000).toISOString();
   assert.equal(
-    await count(db, "flights where status = 'completed' and last_seen = $1::timestamptz", [at(0)]),
+    await count(db, "flights where status = 'completed' and last_seen = $1::timestamptz", [afterA(0)]),
     half,
   );
   assert.equal(await count(db, "flight_sessions where present"), pairA.pilots.length - half);

@@ -15,6 +15,7 @@ import { feedTimestampMs } from "../feed/timestamp.ts";
 import type { PositionSample } from "../feed/diff_positions.ts";
 import type { Queryable } from "./database.ts";
 import { iso } from "./network_sql.ts";
+import { newestPosition } from "./queries_sql.ts";
 
 const LATEST = `select ${iso("max(update_timestamp)")} as latest from snapshots`;
 
@@ -27,9 +28,7 @@ select f.cid, f.callsign, ${iso("f.logon_time")} as logon_time, ${iso("f.last_se
   f.server, f.pilot_rating, f.military_rating, f.plan_revision, p.latitude, p.longitude, p.altitude,
   p.groundspeed, p.heading, p.transponder, ${iso("p.at")} as position_at
 from flights f
-join lateral (
-  select * from positions p where p.flight_id = f.id and p.at >= f.first_seen order by p.at desc limit 1
-) p on true
+join lateral ${newestPosition("p", "f")} p on true
 where f.status = 'active'
 order by f.last_seen desc
 limit $1`;

@@ -17,6 +17,15 @@ export const aliveAt = (end: string, at: string) =>
   `tstzrange(first_seen, coalesce(${end}, 'infinity'::timestamptz), '[]') @> ${at}::timestamptz
   and last_seen >= ${at}::timestamptz`;
 
+/**
+ * The newest kept position of session `flight` (an alias of flights) as a subquery aliased `alias`, at or
+ * before `upTo` when given. Since migration 0006 this is the session's latest position; positions begin at
+ * its first sighting, which bounds the partitions searched.
+ */
+export const newestPosition = (alias: string, flight: string, upTo?: string) =>
+  `(select * from positions ${alias} where ${alias}.flight_id = ${flight}.id and ${alias}.at >= ${flight}.first_seen
+    ${upTo === undefined ? "" : `and ${alias}.at <= ${upTo}`} order by ${alias}.at desc limit 1)`;
+
 /** A box given as [west, south, east, north] parameters; west > east means it crosses the antimeridian. */
 export const inBox = (lon: string, lat: string, [west, south, east, north]: string[]) =>
   `(${west}::float8 is null or (${lat} between ${south} and ${north}
@@ -33,9 +42,7 @@ with alive as (
   select f.*, ${iso("p.at")} as position_iso, p.latitude as lat, p.longitude as lon, p.altitude as alt,
     p.groundspeed as gs, p.heading as hdg, p.transponder as squawk
   from flights f
-  left join lateral (
-    select * from positions p where p.flight_id = f.id and p.at <= $1::timestamptz order by p.at desc limit 1
-  ) p on true
+  left join lateral ${newestPosition("p", "f", "$1::timestamptz")} p on true
   where ${aliveAt("completed_at", "$1")}
     and ($2::text is null or starts_with(f.callsign, $2))
     and ($3::text is null or f.departure = $3)
@@ -66,9 +73,7 @@ select ${FLIGHT_COLUMNS}, plan.plan, ${iso("plan.filed_at")} as plan_filed_at,
   (select count(*)::int from flight_plans v
     where v.cid = f.cid and v.callsign = f.callsign and v.logon_time = f.logon_time) as plan_versions
 from flights f
-left join lateral (
-  select * from positions p where p.flight_id = f.id and p.at >= f.first_seen order by p.at desc limit 1
-) p on true
+left join lateral ${newestPosition("p", "f")} p on true
 left join lateral (
   select v.plan, v.filed_at from flight_plans v
   where v.cid = f.cid and v.callsign = f.callsign and v.logon_time = f.logon_time

@@ -4,7 +4,7 @@
  * Fixed text: request values arrive as `$n` parameters.
  */
 import { PHASE_RULES } from "../traffic/phase.ts";
-import { aliveAt, inBox, iso } from "./queries_sql.ts";
+import { aliveAt, inBox, iso, newestPosition } from "./queries_sql.ts";
 
 /**
  * A kept position stands until something changes, so the one on the ground before a take-off can be
@@ -57,11 +57,7 @@ select f.callsign, f.cid, f.departure, f.arrival, f.aircraft,
   ${iso("c.at")} as c_at, c.latitude as c_lat, c.longitude as c_lon, c.altitude as c_alt,
   c.groundspeed as c_gs, ${sample("p")}
 from flights f
-join lateral (
-  select * from positions c
-  where c.flight_id = f.id and c.at >= f.first_seen and c.at <= $1::timestamptz
-  order by c.at desc limit 1
-) c on true
+join lateral ${newestPosition("c", "f", "$1::timestamptz")} c on true
 left join lateral (
   select * from positions p
   where p.flight_id = f.id and p.at < c.at
